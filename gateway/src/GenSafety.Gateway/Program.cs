@@ -1,2 +1,10 @@
-var app = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args).Build();
-await app.RunAsync();
+using GenSafety.Gateway.Demo;
+using GenSafety.Gateway.Hosting;
+
+if (DemoMode.IsRequested(args))
+{
+    await DemoMode.RunAsync(args);
+    return;
+}
+
+await GatewayApp.Build(GatewayApp.CreateBuilder(args)).RunAsync();

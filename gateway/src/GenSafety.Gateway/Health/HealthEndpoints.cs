@@ -1,0 +1,33 @@
+using GenSafety.Gateway.Hosting;
+
+namespace GenSafety.Gateway.Health;
+
+/// <summary>Maps <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness) on the admin listener.</summary>
+public static class HealthEndpoints
+{
+    /// <summary>Adds the probes.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Json(new { status = "alive" })).WithMetadata(AdminListenerMetadata.Instance);
+        endpoints.MapGet("/readyz", ReadyAsync).WithMetadata(AdminListenerMetadata.Instance);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReadyAsync(ReadinessProbe probe, HttpContext context)
+    {
+        var report = await probe.CheckAsync(context.RequestAborted);
+        var body = new
+        {
+            status = report.Ready ? "ready" : "unready",
+            state_store = new
+            {
+                kind = report.StateStore.Kind,
+                healthy = report.StateStore.Healthy,
+                latency_ms = Math.Round(report.StateStore.Latency.TotalMilliseconds, 3),
+                error = report.StateStore.Error,
+            },
+            upstreams = report.Upstreams.Select(u => new { cluster = u.ClusterId, healthy = u.HealthyDestinations, total = u.TotalDestinations }),
+        };
+        return Results.Json(body, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

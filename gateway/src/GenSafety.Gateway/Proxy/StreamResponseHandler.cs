@@ -1,0 +1,78 @@
+using GenSafety.Gateway.Streaming;
+using Microsoft.Extensions.Options;
+
+namespace GenSafety.Gateway.Proxy;
+
+/// <summary>
+/// Forwards a streamed (SSE) upstream response event by event through the <see cref="IStreamTransform"/> sessions,
+/// flushing after each event. Reads honour the client's disconnect (which aborts the upstream request) and
+/// <see cref="ProxyOptions.StreamIdleTimeout"/>.
+/// </summary>
+internal sealed partial class StreamResponseHandler
+{
+    private readonly IStreamTransform[] _transforms;
+    private readonly ProxyOptions _options;
+    private readonly ILogger<StreamResponseHandler> _logger;
+
+    public StreamResponseHandler(IEnumerable<IStreamTransform> transforms, IOptions<ProxyOptions> options, ILogger<StreamResponseHandler> logger)
+    {
+        _transforms = transforms.ToArray();
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context, HttpResponseMessage upstream, string routeKind)
+    {
+        var sessions = BeginSessions(new StreamTransformContext(context, routeKind));
+        context.Response.ContentLength = null;
+        context.Response.Headers.ContentLength = null;
+        // Proxies in front of us must not buffer the stream either.
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Response.Headers.CacheControl = "no-cache";
+
+        var timing = UpstreamTiming.Of(context);
+        await using var body = new IdleTimeoutStream(await upstream.Content.ReadAsStreamAsync(context.RequestAborted), _options.StreamIdleTimeout);
+        var options = new SsePumpOptions
+        {
+            RouteKind = routeKind,
+            Reader = new SseReaderOptions { MaxEventBytes = _options.MaxStreamEventBytes },
+        };
+        var result = await SseStreamPump.RunAsync(body, context.Response.Body, sessions, options, context.RequestAborted);
+        timing.AddUpstream(result.UpstreamWait);
+        if (result.ClientDisconnected)
+        {
+            LogClientDisconnected(_logger, routeKind);
+        }
+        else if (result.UpstreamErrorCode is { } code)
+        {
+            LogUpstreamStreamFailed(_logger, routeKind, code);
+        }
+        else if (result.EndReason is { } reason)
+        {
+            LogStreamEnded(_logger, routeKind, reason.Transform, reason.Code);
+        }
+    }
+
+    private List<IStreamTransformSession> BeginSessions(StreamTransformContext context)
+    {
+        var sessions = new List<IStreamTransformSession>(_transforms.Length);
+        foreach (var transform in _transforms)
+        {
+            if (transform.Begin(context) is { } session)
+            {
+                sessions.Add(session);
+            }
+        }
+
+        return sessions;
+    }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Client disconnected during a {RouteKind} stream; upstream request aborted")]
+    private static partial void LogClientDisconnected(ILogger logger, string routeKind);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Upstream {RouteKind} stream failed ({Code}); client stream ended with an error event")]
+    private static partial void LogUpstreamStreamFailed(ILogger logger, string routeKind, string code);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "{RouteKind} stream ended by transform {Transform} ({Code})")]
+    private static partial void LogStreamEnded(ILogger logger, string routeKind, string transform, string code);
+}

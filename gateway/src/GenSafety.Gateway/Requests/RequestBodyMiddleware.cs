@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Text.Json;
+using GenSafety.Gateway.Errors;
+using GenSafety.Gateway.Proxy;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace GenSafety.Gateway.Requests;
+
+/// <summary>
+/// Reads the request body once, bounded by <see cref="ProxyOptions.MaxRequestBodyBytes"/> (413 beyond), parses and
+/// validates it for the route (400 on malformed JSON or wrong field types), and leaves a <see cref="ProxyRequest"/>
+/// in the features. The forwarder then sends the same bytes upstream.
+/// </summary>
+internal sealed class RequestBodyMiddleware
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+
+    private readonly RequestDelegate _next;
+    private readonly ProxyOptions _options;
+
+    public RequestBodyMiddleware(RequestDelegate next, IOptions<ProxyOptions> options)
+    {
+        _next = next;
+        _options = options.Value;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var routeKind = RouteKindMetadata.Of(context);
+        if (!HttpMethods.IsPost(context.Request.Method) || OpenAIRequestRules.For(routeKind).Count == 0)
+        {
+            context.Features.Set(new ProxyRequest(routeKind, ReadOnlyMemory<byte>.Empty, null));
+            await _next(context);
+            return;
+        }
+
+        if (context.Request.ContentLength > _options.MaxRequestBodyBytes)
+        {
+            await TooLargeAsync(context);
+            return;
+        }
+
+        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            await OpenAIError.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.InvalidRequest,
+                $"Unsupported Content-Type '{contentType}'; send application/json.");
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            // Our own cap decides; Kestrel's default (30 MB) must not cut in first with a different error.
+            sizeFeature.MaxRequestBodySize = null;
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await ReadBoundedAsync(context.Request.Body, _options.MaxRequestBodyBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await OpenAIError.WriteAsync(context, ex.StatusCode, ErrorCodes.InvalidRequest, "The request body could not be read: " + ex.Message);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (body is null)
+        {
+            await TooLargeAsync(context);
+            return;
+        }
+
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(body, ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            await OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                $"We could not parse the JSON body of your request ({Describe(ex)}). Send a valid JSON object in UTF-8.");
+            return;
+        }
+
+        var request = new ProxyRequest(routeKind, body, json);
+        context.Response.RegisterForDispose(request);
+        var problem = OpenAIRequestValidator.Validate(routeKind, json.RootElement);
+        if (problem is not null)
+        {
+            await OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, problem.Message, problem.Param);
+            return;
+        }
+
+        context.Features.Set(request);
+        // The forwarder streams Request.Body upstream; hand it the bytes we already hold.
+        context.Request.Body = new MemoryStream(body, writable: false);
+        context.Request.ContentLength = body.Length;
+        await _next(context);
+    }
+
+    private static Task TooLargeAsync(HttpContext context)
+        => OpenAIError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge,
+            "The request body is larger than this gateway accepts.");
+
+    // Returns null when the body exceeds the cap; never buffers more than cap + one read.
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long cap, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var collected = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (collected.Length + read > cap)
+                {
+                    return null;
+                }
+
+                collected.Write(buffer, 0, read);
+            }
+
+            return collected.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string Describe(JsonException ex)
+        => ex.LineNumber is { } line ? $"error at line {line + 1}, position {ex.BytePositionInLine + 1}" : "invalid JSON";
+}

@@ -1,0 +1,29 @@
+using Prometheus;
+
+namespace GenSafety.Gateway.Telemetry;
+
+/// <summary>
+/// prometheus-net exports every .NET <c>Meter</c> at <c>/metrics</c>; this sets histogram buckets fine enough to
+/// see sub-millisecond gateway overhead.
+/// </summary>
+public static class GatewayPrometheus
+{
+    private static readonly double[] LatencyBuckets =
+    [
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    ];
+
+    private static int _configured;
+
+    /// <summary>Configures the meter adapter once per process (it is process-wide).</summary>
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref _configured, 1) == 1)
+        {
+            return;
+        }
+
+        Metrics.ConfigureMeterAdapter(options => options.ResolveHistogramBuckets = instrument =>
+            instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16));
+    }
+}

@@ -1,0 +1,48 @@
+using GenSafety.Gateway.Proxy;
+
+namespace GenSafety.Gateway.Telemetry;
+
+/// <summary>
+/// Outermost middleware of the public listener: assigns the request id, adds <c>x-request-id</c> and
+/// <c>x-gensafety-overhead-ms</c> to the response, and records <see cref="GatewayMetrics"/> when the request ends.
+/// </summary>
+internal sealed class GatewayTelemetryMiddleware
+{
+    /// <summary>Response header with the gateway's own time in milliseconds (total minus upstream, until headers were sent).</summary>
+    public const string OverheadHeader = "x-gensafety-overhead-ms";
+
+    private static readonly Func<object, Task> OnStarting = AddHeaders;
+
+    private readonly RequestDelegate _next;
+    private readonly GatewayMetrics _metrics;
+
+    public GatewayTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics)
+    {
+        _next = next;
+        _metrics = metrics;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var timing = UpstreamTiming.Of(context);
+        context.TraceIdentifier = RequestIds.FromClient(context.Request.Headers[GatewayTransformProvider.RequestIdHeader].ToString());
+        context.Response.OnStarting(OnStarting, context);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            _metrics.RequestFinished(RouteKindMetadata.Of(context), context.Response.StatusCode, timing.Elapsed, timing.Upstream, timing.Overhead, timing.Forwarded);
+        }
+    }
+
+    private static Task AddHeaders(object state)
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
+        headers[GatewayTransformProvider.RequestIdHeader] = context.TraceIdentifier;
+        headers[OverheadHeader] = UpstreamTiming.Of(context).Overhead.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        return Task.CompletedTask;
+    }
+}
