@@ -256,6 +256,16 @@ public class SseStreamPumpTests
     }
 
     [Fact]
+    public async Task RunAsync_SessionWritesUnwritableEvent_GatewayErrorNotDisconnect()
+    {
+        (SsePumpResult result, string client) = await PumpAsync(Upstream(Chunk("a")), sessions: new BadFieldSession());
+
+        Assert.DoesNotContain("injected", client, StringComparison.Ordinal);
+        Assert.Equal(SsePumpOutcome.TransformError, result.Outcome);
+        Assert.IsType<ArgumentException>(result.Error);
+    }
+
+    [Fact]
     public async Task RunAsync_CommentsAndKeepAlives_ForwardedDirectlyInOrder()
     {
         var holdBack = new HoldBackSession();

@@ -40,6 +40,13 @@ internal sealed class RewritingSession(Func<string, string> rewrite) : PassThrou
         output.WriteAsync(sseEvent with { Data = rewrite(sseEvent.Data) }, cancellationToken);
 }
 
+/// <summary>Writes an event the client writer must refuse (an event type with a line break).</summary>
+internal sealed class BadFieldSession : PassThroughSession
+{
+    protected override ValueTask HandleAsync(SseEvent sseEvent, IStreamOutput output, CancellationToken cancellationToken) =>
+        output.WriteAsync(sseEvent with { EventType = "a\ndata: injected" }, cancellationToken);
+}
+
 /// <summary>Holds every event back until the upstream completes, then releases them in order.</summary>
 internal sealed class HoldBackSession : PassThroughSession
 {

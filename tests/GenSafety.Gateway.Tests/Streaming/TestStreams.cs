@@ -95,6 +95,9 @@ internal sealed class RecordingWriteStream : Stream
 
     public Task FirstFlush => _firstFlush.Task;
 
+    /// <summary>Released once per flush.</summary>
+    public SemaphoreSlim FlushSignal { get; } = new(0);
+
     public string Text => Encoding.UTF8.GetString(_written.ToArray());
 
     public override bool CanRead => false;
@@ -129,6 +132,7 @@ internal sealed class RecordingWriteStream : Stream
     {
         Flushes.Add(Text);
         _firstFlush.TrySetResult();
+        FlushSignal.Release();
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken)
