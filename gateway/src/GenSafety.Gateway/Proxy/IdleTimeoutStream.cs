@@ -1,21 +1,9 @@
 namespace GenSafety.Gateway.Proxy;
 
-/// <summary>The upstream sent nothing for longer than the stream idle timeout.</summary>
-public sealed class UpstreamIdleTimeoutException : IOException
-{
-    /// <summary>Creates the exception.</summary>
-    public UpstreamIdleTimeoutException() : base("The upstream stream was idle for longer than the configured timeout.") { }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public UpstreamIdleTimeoutException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with a message and cause.</summary>
-    public UpstreamIdleTimeoutException(string message, Exception innerException) : base(message, innerException) { }
-}
-
 /// <summary>
-/// Read-only wrapper that fails a read with <see cref="UpstreamIdleTimeoutException"/> when no bytes arrive within the
-/// idle timeout. Cancelling the pending read also aborts the upstream connection, so the model stops generating.
+/// Read-only wrapper that cancels a read when no bytes arrive within the idle timeout. The SSE pump reports a read
+/// cancelled while the client is still there as <c>upstream_timeout</c>; cancelling the pending read also aborts the
+/// upstream connection, so the model stops generating.
 /// </summary>
 internal sealed class IdleTimeoutStream : Stream
 {
@@ -46,10 +34,6 @@ internal sealed class IdleTimeoutStream : Stream
         try
         {
             return await _inner.ReadAsync(buffer, linked.Token);
-        }
-        catch (OperationCanceledException) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamIdleTimeoutException();
         }
         finally
         {

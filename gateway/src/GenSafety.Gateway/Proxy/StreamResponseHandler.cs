@@ -13,12 +13,14 @@ internal sealed partial class StreamResponseHandler
     private readonly IStreamTransform[] _transforms;
     private readonly ProxyOptions _options;
     private readonly ILogger<StreamResponseHandler> _logger;
+    private readonly SseReaderOptions _readerOptions;
 
     public StreamResponseHandler(IEnumerable<IStreamTransform> transforms, IOptions<ProxyOptions> options, ILogger<StreamResponseHandler> logger)
     {
         _transforms = transforms.ToArray();
         _options = options.Value;
         _logger = logger;
+        _readerOptions = new SseReaderOptions { MaxEventBytes = _options.MaxStreamEventBytes };
     }
 
     public async Task HandleAsync(HttpContext context, HttpResponseMessage upstream, string routeKind)
@@ -35,15 +37,16 @@ internal sealed partial class StreamResponseHandler
         var options = new SsePumpOptions
         {
             RouteKind = routeKind,
-            Reader = new SseReaderOptions { MaxEventBytes = _options.MaxStreamEventBytes },
+            ReaderOptions = _readerOptions,
+            Logger = _logger,
         };
         var result = await SseStreamPump.RunAsync(body, context.Response.Body, sessions, options, context.RequestAborted);
-        timing.AddUpstream(result.UpstreamWait);
+        timing.AddUpstream(result.UpstreamWaitTime);
         if (result.ClientDisconnected)
         {
             LogClientDisconnected(_logger, routeKind);
         }
-        else if (result.UpstreamErrorCode is { } code)
+        else if (result.ErrorCode is { } code)
         {
             LogUpstreamStreamFailed(_logger, routeKind, code);
         }
