@@ -4,7 +4,7 @@
 #
 #   load-tests/run.sh                           full run (~3 min): direct, bare, gateway
 #   load-tests/run.sh --targets direct,bare     without the gateway
-#   load-tests/run.sh selftest                  harness check against the built-in echo upstream (~30 s)
+#   load-tests/run.sh selftest                  harness check against the built-in echo upstream (~35 s)
 #
 # Options are those of `GenSafety.LoadTests run` (see load-tests/README.md or `... --help`).
 # LOADTEST_NO_BUILD=1 skips the builds.

@@ -31,6 +31,9 @@ internal sealed record RunOptions
 
     /// <summary>Start the echo app in the gateway's place (readyz, admin clients, bearer check; no proxying), to test the harness.</summary>
     public required bool GatewayStandIn { get; init; }
+    /// <summary>One pause of the echo upstream's streams after their first token (0: none).</summary>
+    public required TimeSpan EchoStreamPause { get; init; }
+
     public required string Gc { get; init; }
     public required string ChildLogLevel { get; init; }
     public required string Prompt { get; init; }
@@ -46,7 +49,7 @@ internal sealed record RunOptions
 
         usage: GenSafety.LoadTests run [options]       measure (default: direct, bare, gateway)
                GenSafety.LoadTests selftest [options]  whole pipeline against the built-in echo upstream, with the
-                                                       echo app as stand-in gateway (~30 s; same options, other defaults)
+                                                       echo app as stand-in gateway (~35 s; same options, other defaults)
                GenSafety.LoadTests echo-upstream --urls http://127.0.0.1:PORT
 
         options (durations: 15, 15s, 500ms, 2m):
@@ -64,6 +67,7 @@ internal sealed record RunOptions
           --bare-proxy-dll P        [load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll]
           --gateway-arg ARG         extra gateway argument, repeatable (e.g. --gateway-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
           --gateway-stand-in        start the built-in echo app as a stand-in gateway (tests the harness, measures nothing real)
+          --echo-stream-pause D     echo upstream: one pause after a stream's first token    [0; selftest 1ms]
           --gc MODE                 default | workstation | server, for every child process  [default]
           --child-log-level LEVEL   Logging:LogLevel:Default of every child process          [Warning]
           --prompt TEXT             user message of the chat request
@@ -96,6 +100,7 @@ internal sealed record RunOptions
             BareProxyDll = RepoPath("bare-proxy-dll", defaults.BareProxyDll),
             GatewayArgs = [.. defaults.GatewayArgs, .. reader.All("gateway-arg")],
             GatewayStandIn = defaults.GatewayStandIn || reader.Flag("gateway-stand-in"),
+            EchoStreamPause = reader.Duration("echo-stream-pause", defaults.EchoStreamPause, TimeSpan.Zero, TimeSpan.FromSeconds(1)),
             Gc = reader.Choice("gc", defaults.Gc, ["default", "workstation", "server"]),
             ChildLogLevel = reader.Choice("child-log-level", defaults.ChildLogLevel, ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"]),
             Prompt = reader.String("prompt", defaults.Prompt),
@@ -125,6 +130,7 @@ internal sealed record RunOptions
         BareProxyDll = "load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll",
         GatewayArgs = [],
         GatewayStandIn = false,
+        EchoStreamPause = TimeSpan.Zero,
         Gc = "default",
         ChildLogLevel = "Warning",
         Prompt = "Write one short sentence about the sea.",
@@ -136,6 +142,7 @@ internal sealed record RunOptions
     public static RunOptions SelfTestDefaults(string repoRoot) => RunDefaults(repoRoot) with
     {
         GatewayStandIn = true,
+        EchoStreamPause = TimeSpan.FromMilliseconds(1),
         Concurrency = 16,
         Warmup = TimeSpan.FromSeconds(1),
         Duration = TimeSpan.FromSeconds(3),

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace GenSafety.LoadTests.EchoUpstream;
@@ -37,7 +38,11 @@ internal static class EchoUpstreamApp
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/v1/models", (HttpContext context) => WriteJsonAsync(context, Models));
-        app.MapPost("/v1/chat/completions", ChatCompletionsAsync);
+        // Echo:StreamPauseMs > 0 pauses a stream once, after its first token, so that time-to-first-token
+        // and stream time differ (the self-test checks that they do). One pause, not one per token:
+        // timer granularity would otherwise dominate what the stream measures.
+        var pause = TimeSpan.FromMilliseconds(app.Configuration.GetValue("Echo:StreamPauseMs", 0.0));
+        app.MapPost("/v1/chat/completions", (HttpContext context) => ChatCompletionsAsync(context, pause));
         if (app.Configuration["GenSafety:Admin:Token"] is { Length: > 0 } adminToken)
         {
             var keys = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
@@ -73,7 +78,7 @@ internal static class EchoUpstreamApp
 
     private sealed record ClientRequest(string Id);
 
-    private static async Task ChatCompletionsAsync(HttpContext context)
+    private static async Task ChatCompletionsAsync(HttpContext context, TimeSpan pause)
     {
         bool stream;
         try
@@ -95,10 +100,16 @@ internal static class EchoUpstreamApp
 
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
-        foreach (var chunk in StreamChunks)
+        for (var i = 0; i < StreamChunks.Length; i++)
         {
+            // Chunk 0 carries the role, chunk 1 the first token.
+            if (i == 2 && pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, context.RequestAborted);
+            }
+
             // One flush per event, as a real model streams token by token.
-            await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            await context.Response.Body.WriteAsync(StreamChunks[i], context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
     }

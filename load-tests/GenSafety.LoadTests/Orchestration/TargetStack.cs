@@ -66,9 +66,10 @@ internal sealed class TargetStack : IDisposable
         var environment = ChildEnvironment(options);
         string[] common = [$"--Logging:LogLevel:Default={options.ChildLogLevel}"];
         var upstreamUrl = Loopback(upstreamPort);
+        var echoPause = $"--Echo:StreamPauseMs={options.EchoStreamPause.TotalMilliseconds}";
 
         var upstream = options.Upstream == RunOptions.EchoUpstream
-            ? Start("echo upstream", EchoDll, [EchoCommand, "--urls", upstreamUrl.ToString(), .. common], environment)
+            ? Start("echo upstream", EchoDll, [EchoCommand, "--urls", upstreamUrl.ToString(), echoPause, .. common], environment)
             : Start("reference model", options.ReferenceModelDll, ["--urls", upstreamUrl.ToString(), .. common], environment);
         log.WriteLine($"started {upstream.Name} (pid {upstream.Id}) on {upstreamUrl}");
         await upstream.WaitUntilReadyAsync(http, new Uri(upstreamUrl, "healthz"), s => s == HttpStatusCode.OK, options.StartupTimeout, cancellationToken);
@@ -97,7 +98,7 @@ internal sealed class TargetStack : IDisposable
                 options.GatewayStandIn ? "stand-in gateway (echo)" : "gateway",
                 options.GatewayStandIn ? EchoDll : options.GatewayDll,
                 [
-                    .. options.GatewayStandIn ? [EchoCommand] : Array.Empty<string>(),
+                    .. options.GatewayStandIn ? [EchoCommand, echoPause] : Array.Empty<string>(),
                     $"--Kestrel:Endpoints:Public:Url={publicUrl}",
                     $"--Kestrel:Endpoints:Admin:Url={adminUrl}",
                     upstreamArg,

@@ -119,8 +119,9 @@ internal sealed class ChildProcess : IDisposable
     {
         if (_process.HasExited)
         {
-            // Let the asynchronous readers deliver what the process wrote last.
-            _process.WaitForExit();
+            // Let the asynchronous readers deliver what the process wrote last (bounded: a grandchild
+            // could hold the pipes open).
+            _process.WaitForExit(TimeSpan.FromSeconds(5));
             throw new ChildProcessException($"{Name} (pid {_process.Id}) exited with code {_process.ExitCode}\n{Tail()}");
         }
     }

@@ -15,7 +15,8 @@ internal static class MarkdownReport
         md.AppendLine($"{m.StartedUtc}, {m.LogicalCores} logical cores ({m.Cpu}), {m.Os}, {m.Runtime}, commit {m.GitCommit ?? "n/a"}; " +
             $"load average {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end.").AppendLine();
         md.AppendLine($"Closed loop, {p.Concurrency} concurrent connections; per scenario and target {Seconds(p.WarmupSeconds)} warm-up, then " +
-            $"{Seconds(p.DurationSeconds)} measured in {p.Rounds} interleaved slice(s). Upstream: {p.Upstream}; children GC {p.Gc}, " +
+            $"{Seconds(p.DurationSeconds)} measured in {p.Rounds} interleaved slice(s). Upstream: {p.Upstream}" +
+            (p.Upstream == "echo" && p.EchoStreamPauseMs > 0 ? $" ({p.EchoStreamPauseMs:0.###} ms pause after the first streamed token)" : string.Empty) + $"; children GC {p.Gc}, " +
             $"log level {p.ChildLogLevel}; max_tokens {p.MaxTokens}" +
             (p.GatewayArgs.Count > 0 ? $"; gateway args {string.Join(' ', p.GatewayArgs)}" : string.Empty) + ".").AppendLine();
         if (p.GatewayStandIn)

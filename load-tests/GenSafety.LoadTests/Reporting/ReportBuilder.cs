@@ -95,6 +95,7 @@ internal static class ReportBuilder
         o.Duration.TotalSeconds,
         o.Rounds,
         o.Upstream,
+        o.EchoStreamPause.TotalMilliseconds,
         o.Gc,
         o.ChildLogLevel,
         o.MaxTokens,

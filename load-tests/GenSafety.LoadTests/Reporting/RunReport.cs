@@ -11,6 +11,7 @@ internal sealed record RunParameters(
     double DurationSeconds,
     int Rounds,
     string Upstream,
+    double EchoStreamPauseMs,
     string Gc,
     string ChildLogLevel,
     int MaxTokens,
