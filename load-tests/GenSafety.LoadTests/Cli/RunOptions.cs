@@ -1,0 +1,169 @@
+using GenSafety.LoadTests.Scenarios;
+
+namespace GenSafety.LoadTests.Cli;
+
+/// <summary>Everything one <c>run</c> (or <c>selftest</c>) is parameterised by; see <see cref="Usage"/>.</summary>
+internal sealed record RunOptions
+{
+    public const string Direct = "direct";
+    public const string Bare = "bare";
+    public const string Gateway = "gateway";
+    public const string ReferenceUpstream = "reference";
+    public const string EchoUpstream = "echo";
+
+    public static readonly IReadOnlyList<string> AllTargets = [Direct, Bare, Gateway];
+    public static readonly IReadOnlyList<string> AllScenarios = [ScenarioNames.Chat, ScenarioNames.ChatStream];
+
+    public required IReadOnlyList<string> Targets { get; init; }
+    public required IReadOnlyList<string> Scenarios { get; init; }
+    public required int Concurrency { get; init; }
+    public required TimeSpan Warmup { get; init; }
+    public required TimeSpan Duration { get; init; }
+    public required int Rounds { get; init; }
+    public required TimeSpan RequestTimeout { get; init; }
+    public required TimeSpan StartupTimeout { get; init; }
+    public required string Upstream { get; init; }
+    public required string RepoRoot { get; init; }
+    public required string ReferenceModelDll { get; init; }
+    public required string GatewayDll { get; init; }
+    public required string BareProxyDll { get; init; }
+    public required IReadOnlyList<string> GatewayArgs { get; init; }
+
+    /// <summary>Start the echo app in the gateway's place (readyz, admin clients, bearer check; no proxying), to test the harness.</summary>
+    public required bool GatewayStandIn { get; init; }
+    /// <summary>One pause of the echo upstream's streams after their first token (0: none).</summary>
+    public required TimeSpan EchoStreamPause { get; init; }
+
+    public required string Gc { get; init; }
+    public required string ChildLogLevel { get; init; }
+    public required string Prompt { get; init; }
+    public required int MaxTokens { get; init; }
+    public required string OutPath { get; init; }
+    public required double MaxErrorRate { get; init; }
+
+    /// <summary>Warm-up before a target's later slices: connections and JIT are warm already, only the ramp is left.</summary>
+    public TimeSpan RewarmUp => Warmup < TimeSpan.FromSeconds(1) ? Warmup : TimeSpan.FromSeconds(1);
+
+    public const string Usage = """
+        GenSafety load tests: closed-loop load against the reference model directly, bare YARP and the gateway.
+
+        usage: GenSafety.LoadTests run [options]       measure (default: direct, bare, gateway)
+               GenSafety.LoadTests selftest [options]  whole pipeline against the built-in echo upstream, with the
+                                                       echo app as stand-in gateway (~35 s; same options, other defaults)
+               GenSafety.LoadTests echo-upstream --urls http://127.0.0.1:PORT
+
+        options (durations: 15, 15s, 500ms, 2m):
+          --targets LIST            subset of direct,bare,gateway            [direct,bare,gateway]
+          --scenarios LIST          subset of chat,chat-stream               [chat,chat-stream]
+          --concurrency N           closed-loop workers (and connections)    [32]
+          --warmup D                warm-up before a target's first slice    [5s]
+          --duration D              measured time per scenario per target    [15s]
+          --rounds N                slices per target, interleaved           [3]
+          --request-timeout D       per request                              [30s]
+          --startup-timeout D       per child process until ready            [120s]
+          --upstream NAME           reference (GenSafety.ReferenceModel) | echo (built-in)  [reference]
+          --reference-model-dll P   [gateway/src/GenSafety.ReferenceModel/bin/Release/net10.0/GenSafety.ReferenceModel.dll]
+          --gateway-dll P           [gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll]
+          --bare-proxy-dll P        [load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll]
+          --gateway-arg ARG         extra gateway argument, repeatable (e.g. --gateway-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
+          --gateway-stand-in        start the built-in echo app as a stand-in gateway (tests the harness, measures nothing real)
+          --echo-stream-pause D     echo upstream: one pause after a stream's first token    [0; selftest 1ms]
+          --gc MODE                 default | workstation | server, for every child process  [default]
+          --child-log-level LEVEL   Logging:LogLevel:Default of every child process          [Warning]
+          --prompt TEXT             user message of the chat request
+          --max-tokens N            max_tokens of the chat request           [16]
+          --out PATH                Markdown report; JSON beside it (.json)  [load-tests/results/latest.md]
+          --max-error-rate X        exit 2 when a target's error rate is above X             [0.01]
+          --repo-root P             where relative paths start               [nearest folder with GenSafety.Gateway.sln]
+        """;
+
+    public static RunOptions Parse(IReadOnlyList<string> args, RunOptions defaults, out List<string> errors)
+    {
+        var reader = new ArgReader(args, new HashSet<string> { "gateway-stand-in" });
+        var repoRoot = Path.GetFullPath(reader.String("repo-root", defaults.RepoRoot));
+        string RepoPath(string name, string fallback) => Path.GetFullPath(Path.Combine(repoRoot, reader.String(name, fallback)));
+
+        var options = new RunOptions
+        {
+            Targets = reader.List("targets", defaults.Targets, AllTargets),
+            Scenarios = reader.List("scenarios", defaults.Scenarios, AllScenarios),
+            Concurrency = reader.Int("concurrency", defaults.Concurrency, 1, 4096),
+            Warmup = reader.Duration("warmup", defaults.Warmup, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            Duration = reader.Duration("duration", defaults.Duration, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(1)),
+            Rounds = reader.Int("rounds", defaults.Rounds, 1, 100),
+            RequestTimeout = reader.Duration("request-timeout", defaults.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            StartupTimeout = reader.Duration("startup-timeout", defaults.StartupTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30)),
+            Upstream = reader.Choice("upstream", defaults.Upstream, [ReferenceUpstream, EchoUpstream]),
+            RepoRoot = repoRoot,
+            ReferenceModelDll = RepoPath("reference-model-dll", defaults.ReferenceModelDll),
+            GatewayDll = RepoPath("gateway-dll", defaults.GatewayDll),
+            BareProxyDll = RepoPath("bare-proxy-dll", defaults.BareProxyDll),
+            GatewayArgs = [.. defaults.GatewayArgs, .. reader.All("gateway-arg")],
+            GatewayStandIn = defaults.GatewayStandIn || reader.Flag("gateway-stand-in"),
+            EchoStreamPause = reader.Duration("echo-stream-pause", defaults.EchoStreamPause, TimeSpan.Zero, TimeSpan.FromSeconds(1)),
+            Gc = reader.Choice("gc", defaults.Gc, ["default", "workstation", "server"]),
+            ChildLogLevel = reader.Choice("child-log-level", defaults.ChildLogLevel, ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"]),
+            Prompt = reader.String("prompt", defaults.Prompt),
+            MaxTokens = reader.Int("max-tokens", defaults.MaxTokens, 1, 4096),
+            OutPath = RepoPath("out", defaults.OutPath),
+            MaxErrorRate = reader.Double("max-error-rate", defaults.MaxErrorRate, 0, 1),
+        };
+        reader.RejectUnknown();
+        errors = reader.Errors;
+        return options;
+    }
+
+    public static RunOptions RunDefaults(string repoRoot) => new()
+    {
+        Targets = AllTargets,
+        Scenarios = AllScenarios,
+        Concurrency = 32,
+        Warmup = TimeSpan.FromSeconds(5),
+        Duration = TimeSpan.FromSeconds(15),
+        Rounds = 3,
+        RequestTimeout = TimeSpan.FromSeconds(30),
+        StartupTimeout = TimeSpan.FromSeconds(120),
+        Upstream = ReferenceUpstream,
+        RepoRoot = repoRoot,
+        ReferenceModelDll = "gateway/src/GenSafety.ReferenceModel/bin/Release/net10.0/GenSafety.ReferenceModel.dll",
+        GatewayDll = "gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll",
+        BareProxyDll = "load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll",
+        GatewayArgs = [],
+        GatewayStandIn = false,
+        EchoStreamPause = TimeSpan.Zero,
+        Gc = "default",
+        ChildLogLevel = "Warning",
+        Prompt = "Write one short sentence about the sea.",
+        MaxTokens = 16,
+        OutPath = "load-tests/results/latest.md",
+        MaxErrorRate = 0.01,
+    };
+
+    public static RunOptions SelfTestDefaults(string repoRoot) => RunDefaults(repoRoot) with
+    {
+        GatewayStandIn = true,
+        EchoStreamPause = TimeSpan.FromMilliseconds(1),
+        Concurrency = 16,
+        Warmup = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromSeconds(3),
+        Rounds = 2,
+        StartupTimeout = TimeSpan.FromSeconds(60),
+        Upstream = EchoUpstream,
+        OutPath = "load-tests/results/selftest.md",
+        MaxErrorRate = 0,
+    };
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> that holds the solution file.</summary>
+    public static string? FindRepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GenSafety.Gateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+}

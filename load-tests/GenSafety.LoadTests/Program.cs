@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using GenSafety.LoadTests.Cli;
+using GenSafety.LoadTests.EchoUpstream;
+using GenSafety.LoadTests.Orchestration;
+
+var command = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
+if (command == "echo-upstream")
+{
+    return await EchoUpstreamApp.RunAsync(rest);
+}
+
+if (command is not ("run" or "selftest"))
+{
+    Console.Error.WriteLine(RunOptions.Usage);
+    return command is "help" or "--help" or "-h" ? 0 : 1;
+}
+
+var repoRoot = RunOptions.FindRepoRoot(Directory.GetCurrentDirectory())
+    ?? RunOptions.FindRepoRoot(AppContext.BaseDirectory)
+    ?? Directory.GetCurrentDirectory();
+var defaults = command == "selftest" ? RunOptions.SelfTestDefaults(repoRoot) : RunOptions.RunDefaults(repoRoot);
+var options = RunOptions.Parse(rest, defaults, out var errors);
+if (errors.Count > 0)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"error: {error}");
+    }
+
+    Console.Error.WriteLine(RunOptions.Usage);
+    return 1;
+}
+
+// Ctrl+C, SIGTERM and SIGHUP cancel the run; the orchestrator then stops every child it started.
+using var cancel = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+return command == "selftest"
+    ? await SelfTestCommand.ExecuteAsync(options, cancel.Token)
+    : (await RunCommand.ExecuteAsync(options, cancel.Token)).ExitCode;
