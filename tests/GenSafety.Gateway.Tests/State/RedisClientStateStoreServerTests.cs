@@ -19,6 +19,7 @@ public sealed class RedisClientStateStoreServerTests : IAsyncLifetime
     private ServiceProvider _services = null!;
     private ConnectionMultiplexer _admin = null!;
     private ProfilingSession? _profiling;
+    private readonly TestLoggerProvider _logs = new();
     private readonly string _tenant = SharedRedisFixture.NewId("tenant");
 
     private IClientStateStore Store => _services.GetRequiredService<IClientStateStore>();
@@ -26,7 +27,7 @@ public sealed class RedisClientStateStoreServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartNewAsync();
-        _services = StateTestServices.Build(StateTestServices.Redis(_redis.EndPoint, "gs", OperationTimeout));
+        _services = StateTestServices.Build(StateTestServices.Redis(_redis.EndPoint, "gs", OperationTimeout), logs: _logs);
         _admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.EndPoint},allowAdmin=true,abortConnect=false");
     }
 
@@ -120,6 +121,15 @@ public sealed class RedisClientStateStoreServerTests : IAsyncLifetime
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the store did not reconnect within 20 s");
             await Task.Delay(100);
         }
+
+        // One warning for the outage and one line for its end, however many reconnect attempts it took.
+        // The client raises connection events on the thread pool: give the last one a moment.
+        for (int i = 0; i < 50 && !_logs.Entries.Any(e => e.EventId.Id == 3003); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal([3002, 3003], _logs.Entries.Where(e => e.EventId.Id is 3002 or 3003).Select(e => e.EventId.Id));
 
         var (after, afterKey) = StateTestServices.NewClient(_tenant);
         await Store.CreateClientAsync(after, afterKey, default);

@@ -3,6 +3,7 @@ using GenSafety.Gateway.State;
 using GenSafety.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -44,16 +45,20 @@ public sealed class StateServiceCollectionExtensionsTests(SharedRedisFixture red
     }
 
     [Fact]
-    public async Task Warmup_CreatesTheStoreWhenTheHostStarts()
+    public async Task HostStart_CreatesTheInMemoryStoreWhichWarnsOnce()
     {
-        await using ServiceProvider services = StateTestServices.Build([]);
+        var logs = new TestLoggerProvider();
+        await using ServiceProvider services = StateTestServices.Build([], logs: logs);
 
         foreach (IHostedService hosted in services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(default);
         }
 
-        Assert.Contains(services.GetServices<IHostedService>(), s => s.GetType().Name == "StateStoreWarmup");
+        services.GetRequiredService<IClientStateStore>();
+        TestLogEntry entry = Assert.Single(logs.Entries);
+        Assert.Equal((LogLevel.Warning, "InMemoryStateStore"), (entry.Level, entry.EventId.Name));
+        Assert.Contains("single instance", entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]

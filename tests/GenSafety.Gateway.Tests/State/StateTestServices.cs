@@ -1,6 +1,7 @@
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GenSafety.Gateway.Tests.State;
 
@@ -9,10 +10,17 @@ internal static class StateTestServices
 {
     public const string Section = StateStoreOptions.SectionName;
 
-    public static ServiceProvider Build(IEnumerable<KeyValuePair<string, string?>> settings, TimeProvider? timeProvider = null)
+    public static ServiceProvider Build(
+        IEnumerable<KeyValuePair<string, string?>> settings, TimeProvider? timeProvider = null, ILoggerProvider? logs = null)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(builder =>
+        {
+            if (logs is not null)
+            {
+                builder.AddProvider(logs);
+            }
+        });
         if (timeProvider is not null)
         {
             services.AddSingleton(timeProvider);

@@ -38,10 +38,32 @@ internal static class RedisConnectionFactory
         ConfigurationOptions configuration = CreateConfiguration(options);
         StateLog.RedisConnecting(logger, configuration.EndPoints, options.KeyPrefix);
         ConnectionMultiplexer multiplexer = ConnectionMultiplexer.Connect(configuration);
-        multiplexer.ConnectionFailed += (_, e) =>
-            StateLog.RedisConnectionFailed(logger, e.EndPoint, e.FailureType, e.Exception);
-        multiplexer.ConnectionRestored += (_, e) => StateLog.RedisConnectionRestored(logger, e.EndPoint);
+        var transitions = new ConnectionTransitions(logger);
+        multiplexer.ConnectionFailed += transitions.OnFailed;
+        multiplexer.ConnectionRestored += transitions.OnRestored;
         return multiplexer;
+    }
+
+    // Logs the first failure of an outage and its end, not every background reconnect attempt.
+    private sealed class ConnectionTransitions(ILogger logger)
+    {
+        private int _down;
+
+        public void OnFailed(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (Interlocked.Exchange(ref _down, 1) == 0)
+            {
+                StateLog.RedisConnectionFailed(logger, e.EndPoint, e.FailureType, e.Exception);
+            }
+        }
+
+        public void OnRestored(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (Interlocked.Exchange(ref _down, 0) == 1)
+            {
+                StateLog.RedisConnectionRestored(logger, e.EndPoint);
+            }
+        }
     }
 
     private static int ToMilliseconds(TimeSpan value) => (int)Math.Clamp(value.TotalMilliseconds, 1, int.MaxValue);
