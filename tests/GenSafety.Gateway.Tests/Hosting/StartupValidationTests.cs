@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
             $"--Kestrel:Endpoints:Admin:Url=http://127.0.0.1:{FreePort.Next()}",
             "--GenSafety:Proxy:MaxRequestBodyBytes=5",
             "--GenSafety:Identity:CacheCapacity=0",
+            "--GenSafety:Redis:KeyPrefix=bad prefix",
             "--Logging:LogLevel:Default=None",
         ];
         var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Build(GatewayApp.CreateBuilder(args)));
@@ -24,6 +25,7 @@ public sealed class StartupValidationTests
         Assert.Contains(messages, m => m.Contains("GenSafety:Identity:KeyPepper", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("GenSafety:Identity:CacheCapacity", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("GenSafety:Proxy:MaxRequestBodyBytes", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("KeyPrefix", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> Flatten(Exception error) => error switch

@@ -61,7 +61,7 @@ public static class AdminEndpoints
     private static async Task GetClientAsync(HttpContext context, string id, string? tenant, IClientStateStore store, IOptions<IdentityOptions> options)
     {
         tenant ??= options.Value.DefaultTenant;
-        if (!ClientIdRules.IsValid(id) || !ClientIdRules.IsValid(tenant))
+        if (!StateIds.IsValid(id) || !StateIds.IsValid(tenant))
         {
             await NotFoundAsync(context, id, tenant);
             return;
@@ -90,7 +90,7 @@ public static class AdminEndpoints
         tenant ??= options.Value.DefaultTenant;
         try
         {
-            if (ClientIdRules.IsValid(id) && ClientIdRules.IsValid(tenant) && await registry.DeleteAsync(tenant, id, context.RequestAborted))
+            if (StateIds.IsValid(id) && StateIds.IsValid(tenant) && await registry.DeleteAsync(tenant, id, context.RequestAborted))
             {
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;

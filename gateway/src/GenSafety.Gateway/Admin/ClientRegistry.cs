@@ -53,9 +53,9 @@ public sealed class ClientRegistry
 
     private static void Require(string value, string field)
     {
-        if (!ClientIdRules.IsValid(value))
+        if (!StateIds.IsValid(value))
         {
-            throw new ArgumentException($"'{field}' must be 1-{ClientIdRules.MaxLength} letters, digits, '-' or '_'.", field);
+            throw new ArgumentException($"'{field}' must be 1-{StateIds.MaxLength} letters, digits, '-' or '_'.", field);
         }
     }
 }

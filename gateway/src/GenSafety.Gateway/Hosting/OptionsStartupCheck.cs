@@ -1,6 +1,7 @@
 using GenSafety.Gateway.Admin;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Hosting;
@@ -18,17 +19,7 @@ internal static class OptionsStartupCheck
         Check<AdminOptions>(services, failures);
         Check<IdentityOptions>(services, failures);
         Check<ProxyOptions>(services, failures);
-        foreach (var extra in services.GetServices<IStartupOptionsCheck>())
-        {
-            try
-            {
-                extra.Check();
-            }
-            catch (OptionsValidationException ex)
-            {
-                failures.AddRange(ex.Failures);
-            }
-        }
+        Check<StateStoreOptions>(services, failures);
 
         if (failures.Count > 0)
         {
@@ -48,11 +39,4 @@ internal static class OptionsStartupCheck
             failures.AddRange(ex.Failures);
         }
     }
-}
-
-/// <summary>An options type from another area that must be checked together with the gateway's own at start-up.</summary>
-public interface IStartupOptionsCheck
-{
-    /// <summary>Resolves the options; throws <see cref="OptionsValidationException"/> when invalid.</summary>
-    void Check();
 }

@@ -1,3 +1,4 @@
+using GenSafety.Gateway.State;
 using GenSafety.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -72,12 +73,12 @@ public sealed class IdentityOptionsValidator : IValidateOptions<IdentityOptions>
             errors.Add("GenSafety:Identity:CacheCapacity must be at least 1.");
         }
 
-        if (!ClientIdRules.IsValid(options.DefaultTenant))
+        if (!StateIds.IsValid(options.DefaultTenant))
         {
             errors.Add("GenSafety:Identity:DefaultTenant must be 1-64 letters, digits, '-' or '_'.");
         }
 
-        if (!ClientIdRules.IsValid(options.DefaultPolicy))
+        if (!StateIds.IsValid(options.DefaultPolicy))
         {
             errors.Add("GenSafety:Identity:DefaultPolicy must be 1-64 letters, digits, '-' or '_'.");
         }

@@ -6,7 +6,7 @@ namespace GenSafety.Gateway.State;
 /// Rules for tenant, client and key ids. They become parts of Redis keys, so they are restricted to
 /// ASCII letters, digits, '-' and '_' (no ':' that could forge another key's name).
 /// </summary>
-internal static class StateIds
+public static class StateIds
 {
     /// <summary>Longest id accepted.</summary>
     public const int MaxLength = 64;
