@@ -124,12 +124,12 @@ public sealed class RedisClientStateStoreServerTests : IAsyncLifetime
 
         // One warning for the outage and one line for its end, however many reconnect attempts it took.
         // The client raises connection events on the thread pool: give the last one a moment.
-        for (int i = 0; i < 50 && !_logs.Entries.Any(e => e.EventId.Id == 3003); i++)
+        for (int i = 0; i < 50 && !_logs.Entries.Any(e => e.EventId.Id == 2003); i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.Equal([3002, 3003], _logs.Entries.Where(e => e.EventId.Id is 3002 or 3003).Select(e => e.EventId.Id));
+        Assert.Equal([2002, 2003], _logs.Entries.Where(e => e.EventId.Id is 2002 or 2003).Select(e => e.EventId.Id));
 
         var (after, afterKey) = StateTestServices.NewClient(_tenant);
         await Store.CreateClientAsync(after, afterKey, default);
