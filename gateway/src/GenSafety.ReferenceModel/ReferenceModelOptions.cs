@@ -24,8 +24,11 @@ public sealed class ReferenceModelOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>N-gram order (tokens, including the predicted one), 1 to 12. Default 8.</summary>
-    public int Order { get; set; } = 8;
+    /// <summary>
+    /// Largest n-gram order (context tokens + 1), 1 to 64. Default 32. Contexts are variable-length: a context is
+    /// only extended while it is ambiguous in training, so long orders cost little.
+    /// </summary>
+    public int Order { get; set; } = 32;
 
     /// <summary>When true, logits are <c>W·h</c> with a fixed vocabulary×<see cref="HiddenSize"/> matrix, so they have rank <see cref="HiddenSize"/>. Default false.</summary>
     public bool LowRankLogits { get; set; }

@@ -11,7 +11,7 @@ internal sealed class ReferenceModelOptionsValidator : IValidateOptions<Referenc
         Require(builder, !string.IsNullOrWhiteSpace(options.TextModelId), nameof(options.TextModelId), "must not be empty");
         Require(builder, !string.IsNullOrWhiteSpace(options.EmbeddingModelId), nameof(options.EmbeddingModelId), "must not be empty");
         Require(builder, !string.IsNullOrWhiteSpace(options.ImageModelId), nameof(options.ImageModelId), "must not be empty");
-        Require(builder, options.Order is >= 1 and <= 12, nameof(options.Order), "must be between 1 and 12");
+        Require(builder, options.Order is >= 1 and <= 64, nameof(options.Order), "must be between 1 and 64");
         Require(builder, options.HiddenSize is >= 8 and <= 1024, nameof(options.HiddenSize), "must be between 8 and 1024");
         Require(builder, options.StreamTokenDelayMs is >= 0 and <= 600_000, nameof(options.StreamTokenDelayMs), "must be between 0 and 600000");
         Require(builder, options.ResponseDelayMs is >= 0 and <= 600_000, nameof(options.ResponseDelayMs), "must be between 0 and 600000");

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -49,24 +51,9 @@ internal sealed class LowRankLanguageModel : LanguageModel
     public override double Predict(ReadOnlySpan<int> context, Span<double> probabilities)
     {
         ComputeLogits(context, probabilities);
-        var max = double.NegativeInfinity;
-        foreach (var logit in probabilities)
-        {
-            max = Math.Max(max, logit);
-        }
-
-        var sum = 0.0;
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            probabilities[i] = Math.Exp(probabilities[i] - max);
-            sum += probabilities[i];
-        }
-
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            probabilities[i] /= sum;
-        }
-
+        TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max<double>(probabilities), probabilities);
+        TensorPrimitives.Exp<double>(probabilities, probabilities);
+        TensorPrimitives.Divide(probabilities, TensorPrimitives.Sum<double>(probabilities), probabilities);
         return 0;
     }
 
@@ -89,16 +76,15 @@ internal sealed class LowRankLanguageModel : LanguageModel
 
         Span<double> hidden = stackalloc double[HiddenSize];
         SolveMinimumNorm(anchors, targets, hidden);
+        Span<float> hiddenSingle = stackalloc float[HiddenSize];
+        for (var j = 0; j < HiddenSize; j++)
+        {
+            hiddenSingle[j] = (float)hidden[j];
+        }
+
         for (var slot = 0; slot < count; slot++)
         {
-            var row = _weights.AsSpan(slot * HiddenSize, HiddenSize);
-            var dot = 0.0;
-            for (var j = 0; j < row.Length; j++)
-            {
-                dot += row[j] * hidden[j];
-            }
-
-            logits[slot] = dot;
+            logits[slot] = TensorPrimitives.Dot(_weights.AsSpan(slot * HiddenSize, HiddenSize), hiddenSingle);
         }
     }
 

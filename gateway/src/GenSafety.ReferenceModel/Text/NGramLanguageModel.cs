@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -87,10 +89,7 @@ internal sealed class NGramLanguageModel : LanguageModel
             }
         }
 
-        for (var slot = 0; slot < probabilities.Length; slot++)
-        {
-            probabilities[slot] = beta * _unigram[slot];
-        }
+        TensorPrimitives.Multiply(_unigram, beta, probabilities);
 
         accumulator.DrainInto(probabilities);
         return beta * _unseenUnigram;

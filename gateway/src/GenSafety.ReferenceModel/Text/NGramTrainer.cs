@@ -53,88 +53,55 @@ internal static class NGramTrainer
         return new TokenVocabulary(ids.ToArray(), tokenizer.IdLimit, tokenizer.OrdinaryTokenCount + 1);
     }
 
+    /// <summary>
+    /// Counts contexts level by level (context length k = 1, 2, ...), extending a position's context only while
+    /// it is ambiguous (followed by more than one distinct token in training) and stopping at the start of its
+    /// document or at <paramref name="order"/> − 1 tokens. This variable-order scheme keeps the tables small
+    /// while letting long, unique contexts (memorized documents) decide the next token.
+    /// </summary>
     private static NGramTables CountContexts(int[] tokens, int[] slots, int order, int vocabularySize, int eod)
     {
         var unigram = new int[vocabularySize];
-        var keys = new ulong[(tokens.Length - 1) * Math.Max(order - 1, 0)];
-        var next = new int[keys.Length];
-        var n = 0;
+        var active = new int[tokens.Length - 1];
         for (var i = 1; i < tokens.Length; i++)
         {
             unigram[slots[i]]++;
-            var hash = ContextHash.Empty;
-            for (var k = 1; k < order && i - k >= 0; k++)
+            active[i - 1] = i;
+        }
+
+        var activeCount = order > 1 ? active.Length : 0;
+        var hashes = new ulong[tokens.Length];
+        Array.Fill(hashes, ContextHash.Empty);
+        var tables = new ContextTableBuilder();
+        var keys = new ulong[activeCount];
+        var next = new int[activeCount];
+        for (var k = 1; k < order && activeCount > 0; k++)
+        {
+            for (var a = 0; a < activeCount; a++)
             {
-                var older = tokens[i - k];
-                hash = ContextHash.Extend(hash, older);
-                keys[n] = hash;
-                next[n] = slots[i];
-                n++;
-                if (older == eod)
+                var i = active[a];
+                hashes[i] = ContextHash.Extend(hashes[i], tokens[i - k]);
+                keys[a] = hashes[i];
+                next[a] = slots[i];
+            }
+
+            RadixSort.SortByKeyThenValue(keys, next, activeCount);
+            var level = tables.AddLevel(keys, next, activeCount);
+
+            // Keep the positions whose context is still ambiguous and can grow (not yet at the document start).
+            var kept = 0;
+            for (var a = 0; a < activeCount; a++)
+            {
+                var i = active[a];
+                if (tokens[i - k] != eod && i - k - 1 >= 0 && level.TryGetValue(hashes[i], out var distinct) && distinct > 1)
                 {
-                    break; // contexts never reach back past the start of their document
+                    active[kept++] = i;
                 }
             }
+
+            activeCount = kept;
         }
 
-        RadixSort.SortByKeyThenValue(keys, next, n);
-
-        // Pairs are now grouped by context and, within a context, by next token: one pass builds the tables.
-        var groups = 0;
-        var distinctPairs = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (i == 0 || keys[i] != keys[i - 1])
-            {
-                groups++;
-                distinctPairs++;
-            }
-            else if (next[i] != next[i - 1])
-            {
-                distinctPairs++;
-            }
-        }
-
-        var contextKeys = new ulong[groups];
-        var start = new int[groups];
-        var distinct = new int[groups];
-        var total = new int[groups];
-        var entrySlot = new int[distinctPairs];
-        var entryCount = new int[distinctPairs];
-        var g = -1;
-        var e = -1;
-        for (var i = 0; i < n; i++)
-        {
-            var newContext = i == 0 || keys[i] != keys[i - 1];
-            if (newContext)
-            {
-                g++;
-                contextKeys[g] = keys[i];
-                start[g] = e + 1;
-            }
-
-            if (newContext || next[i] != next[i - 1])
-            {
-                e++;
-                entrySlot[e] = next[i];
-                distinct[g]++;
-            }
-
-            entryCount[e]++;
-            total[g]++;
-        }
-
-        var contexts = new ContextIndex(contextKeys);
-        return new NGramTables
-        {
-            Contexts = contexts,
-            ContextStart = start,
-            ContextDistinct = distinct,
-            ContextTotal = total,
-            EntrySlot = entrySlot,
-            EntryCount = entryCount,
-            UnigramCounts = unigram,
-            TokenCount = tokens.Length - 1,
-        };
+        return tables.Build(unigram, tokens.Length - 1);
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenSafety.ReferenceModel.Text;
 
 internal sealed partial class TokenDistribution
@@ -10,19 +12,22 @@ internal sealed partial class TokenDistribution
     /// </summary>
     public int Sample(DeterministicRandom random, double temperature, double topP)
     {
-        var qMax = _unseenCount > 0 ? _unseen : 0;
-        foreach (var q in _q)
+        var qMax = Math.Max(_unseenCount > 0 ? _unseen : 0, TensorPrimitives.Max<double>(_q));
+        var logMax = Math.Log(qMax);
+        if (temperature == 1)
         {
-            qMax = Math.Max(qMax, q);
+            TensorPrimitives.Divide(_q, qMax, _weights);
+        }
+        else
+        {
+            // w = exp((log q − log qMax) / T), in log space: q^(1/T) overflows for biased tokens at low temperature.
+            TensorPrimitives.Log<double>(_q, _weights);
+            TensorPrimitives.Subtract(_weights, logMax, _weights);
+            TensorPrimitives.Multiply(_weights, 1 / temperature, _weights);
+            TensorPrimitives.Exp<double>(_weights, _weights);
         }
 
-        var logMax = Math.Log(qMax);
-        var total = 0.0;
-        for (var i = 0; i < _q.Length; i++)
-        {
-            _weights[i] = Weight(_q[i], logMax, temperature);
-            total += _weights[i];
-        }
+        var total = TensorPrimitives.Sum<double>(_weights);
 
         var unseenWeight = _unseenCount > 0 ? Weight(_unseen, logMax, temperature) : 0;
         var unseenMass = unseenWeight * _unseenCount;
@@ -46,16 +51,8 @@ internal sealed partial class TokenDistribution
         return unseenMass > 0 ? RandomUnseenToken(random) : TokenOf(ArgMaxWeight());
     }
 
-    private static double Weight(double q, double logMax, double temperature)
-    {
-        if (q <= 0)
-        {
-            return 0;
-        }
-
-        // Work in log space: q^(1/T) overflows for biased tokens at low temperature.
-        return temperature == 1 ? Math.Exp(Math.Log(q) - logMax) : Math.Exp((Math.Log(q) - logMax) / temperature);
-    }
+    private static double Weight(double q, double logMax, double temperature) =>
+        q <= 0 ? 0 : Math.Exp((Math.Log(q) - logMax) / temperature);
 
     private int SampleNucleus(DeterministicRandom random, double total, double unseenMass, double topP)
     {
@@ -109,19 +106,7 @@ internal sealed partial class TokenDistribution
         return includeUnseen ? RandomUnseenToken(random) : TokenOf(cut > 0 ? _order[cut - 1] : ArgMaxWeight());
     }
 
-    private int ArgMaxWeight()
-    {
-        var best = 0;
-        for (var i = 1; i < _weights.Length; i++)
-        {
-            if (_weights[i] > _weights[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
+    private int ArgMaxWeight() => TensorPrimitives.IndexOfMax<double>(_weights);
 
     private int RandomUnseenToken(DeterministicRandom random)
     {

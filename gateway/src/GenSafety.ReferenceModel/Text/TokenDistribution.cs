@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -66,13 +68,7 @@ internal sealed partial class TokenDistribution
             _q[_slots + i] = _unseen * _outsideBias[i].Factor;
         }
 
-        var z = _unseenCount * _unseen;
-        foreach (var q in _q)
-        {
-            z += q;
-        }
-
-        _logZ = Math.Log(z);
+        _logZ = Math.Log((_unseenCount * _unseen) + TensorPrimitives.Sum<double>(_q));
     }
 
     /// <summary>Log-probability of <paramref name="token"/>; <see cref="ZeroProbabilityLogprob"/> when it is impossible.</summary>
@@ -85,15 +81,7 @@ internal sealed partial class TokenDistribution
     /// <summary>The most likely token (ties go to the smallest id).</summary>
     public int Greedy()
     {
-        var best = 0;
-        for (var i = 1; i < _q.Length; i++)
-        {
-            if (_q[i] > _q[best])
-            {
-                best = i;
-            }
-        }
-
+        var best = TensorPrimitives.IndexOfMax<double>(_q);
         return _q[best] >= _unseen || _unseenCount == 0 ? TokenOf(best) : FirstUnseenToken();
     }
 
