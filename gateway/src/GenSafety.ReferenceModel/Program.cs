@@ -1,2 +1,1 @@
-var app = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args).Build();
-await app.RunAsync();
+await GenSafety.ReferenceModel.ReferenceModelApp.Build(args).RunAsync();

@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using GenSafety.ReferenceModel.Hosting;
+using GenSafety.ReferenceModel.Http;
+using Microsoft.Extensions.Options;
+
+namespace GenSafety.ReferenceModel.Embeddings;
+
+/// <summary><c>POST /v1/embeddings</c>: MiniLM sentence embeddings, as floats or base64 little-endian float32.</summary>
+internal sealed class EmbeddingsEndpoint
+{
+    private readonly ReferenceModelOptions _options;
+    private readonly Lazy<MiniLmEmbedder> _embedder;
+
+    public EmbeddingsEndpoint(IOptions<ReferenceModelOptions> options, ILogger<EmbeddingsEndpoint> logger)
+    {
+        _options = options.Value;
+        var path = Path.Combine(DataPaths.Resolve(_options), MiniLmPackage.RelativePath);
+        _embedder = new Lazy<MiniLmEmbedder>(() => MiniLmLoader.Get(path, _options.UseCuda, _options.CudaDeviceId, _options.EmbeddingThreads, logger));
+    }
+
+    /// <summary>The embedder, loaded on first use.</summary>
+    public MiniLmEmbedder Embedder => _embedder.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        EmbeddingRequest request;
+        using (var body = await JsonBody.ReadObjectAsync(context, _options.MaxRequestBodyBytes))
+        {
+            request = EmbeddingRequest.Parse(body.RootElement, _options);
+        }
+
+        var embedder = Embedder;
+        var tokenized = request.Inputs.Select(embedder.Tokenize).ToArray();
+        var vectors = new float[tokenized.Length][];
+
+        // Batch inputs of similar length together so that little padding is computed.
+        var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();
+        foreach (var chunk in order.Chunk(Math.Max(1, _options.EmbeddingBatchSize)))
+        {
+            context.RequestAborted.ThrowIfCancellationRequested();
+            var batch = embedder.Embed(chunk.Select(i => tokenized[i]).ToArray());
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                vectors[chunk[j]] = batch[j];
+            }
+        }
+
+        var tokens = tokenized.Sum(t => t.Length);
+        using var json = new PooledJson();
+        var writer = json.Writer;
+        writer.WriteStartObject();
+        writer.WriteString("object", "list");
+        writer.WriteStartArray("data");
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "embedding");
+            writer.WriteNumber("index", i);
+            if (request.Base64)
+            {
+                writer.WriteBase64String("embedding", ToLittleEndianBytes(vectors[i]));
+            }
+            else
+            {
+                writer.WriteStartArray("embedding");
+                foreach (var value in vectors[i])
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("model", _options.EmbeddingModelId);
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", tokens);
+        writer.WriteNumber("total_tokens", tokens);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        context.Response.ContentType = "application/json";
+        context.Response.Headers[ReferenceModelHeaders.ExecutionProvider] = embedder.ExecutionProvider;
+        await json.CopyToAsync(context.Response, context.RequestAborted);
+    }
+
+    /// <summary>float32 little-endian bytes, the layout of OpenAI's base64 embeddings.</summary>
+    private static byte[] ToLittleEndianBytes(float[] vector)
+    {
+        var bytes = new byte[vector.Length * sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Numerics;
+
+namespace GenSafety.ReferenceModel.Text;
+
+/// <summary>xoshiro256** seeded through SplitMix64: reproducible across runtimes and platforms, unlike <see cref="Random"/>.</summary>
+internal sealed class DeterministicRandom
+{
+    private ulong _s0;
+    private ulong _s1;
+    private ulong _s2;
+    private ulong _s3;
+
+    public DeterministicRandom(ulong seed)
+    {
+        _s0 = SplitMix(ref seed);
+        _s1 = SplitMix(ref seed);
+        _s2 = SplitMix(ref seed);
+        _s3 = SplitMix(ref seed);
+    }
+
+    /// <summary>Derives a seed for stream <paramref name="index"/> of a request seeded with <paramref name="seed"/>.</summary>
+    public static ulong Derive(long seed, long index)
+    {
+        var state = (ulong)seed ^ ((ulong)index * 0xD1B54A32D192ED03UL);
+        return SplitMix(ref state);
+    }
+
+    public ulong NextUInt64()
+    {
+        var result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
+        var t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = BitOperations.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1).</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform in [0, <paramref name="maxExclusive"/>).</summary>
+    public int NextInt(int maxExclusive) => (int)(NextDouble() * maxExclusive);
+
+    /// <summary>Standard normal (Box–Muller).</summary>
+    public double NextGaussian()
+    {
+        var u1 = 1.0 - NextDouble();
+        var u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Numerics.Tensors;
+
+namespace GenSafety.ReferenceModel.Text;
+
+/// <summary>
+/// The next-token distribution of one decoding step with <c>logit_bias</c> applied (OpenAI semantics: the bias is
+/// added to the logit, i.e. the probability is multiplied by e^bias and renormalised). Reported logprobs are those
+/// of this biased distribution at temperature 1; temperature and top_p only shape sampling. Not thread-safe:
+/// one instance per decoding stream.
+/// </summary>
+internal sealed partial class TokenDistribution
+{
+    /// <summary>OpenAI's value for the logprob of a token with (numerically) zero probability.</summary>
+    public const double ZeroProbabilityLogprob = -9999.0;
+
+    private readonly LanguageModel _model;
+    private readonly Cl100kTokenizer _tokenizer;
+    private readonly (int Slot, double Factor)[] _slotBias;
+    private readonly (int Token, double Factor)[] _outsideBias;
+
+    // Candidates 0..slots-1 are vocabulary slots, slots.. are biased tokens without a slot.
+    private readonly double[] _q;
+    private readonly double[] _weights;
+    private readonly int _slots;
+    private readonly int _unseenCount;
+    private double _unseen;
+    private double _logZ;
+
+    public TokenDistribution(LanguageModel model, Cl100kTokenizer tokenizer, IReadOnlyDictionary<int, double>? logitBias)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+        var vocabulary = model.Vocabulary;
+        _slots = vocabulary.Count;
+        var slotBias = new List<(int, double)>();
+        var outsideBias = new List<(int, double)>();
+        foreach (var (token, bias) in logitBias ?? new Dictionary<int, double>())
+        {
+            var slot = vocabulary.SlotOf(token);
+            if (slot >= 0)
+            {
+                slotBias.Add((slot, Math.Exp(bias)));
+            }
+            else if (tokenizer.IsValid(token))
+            {
+                outsideBias.Add((token, Math.Exp(bias)));
+            }
+        }
+
+        _slotBias = slotBias.ToArray();
+        _outsideBias = outsideBias.ToArray();
+        _unseenCount = vocabulary.UnseenCount - _outsideBias.Length;
+        _q = new double[_slots + _outsideBias.Length];
+        _weights = new double[_q.Length];
+    }
+
+    /// <summary>Computes the distribution that follows <paramref name="context"/>.</summary>
+    public void Compute(ReadOnlySpan<int> context)
+    {
+        _unseen = _model.Predict(context, _q.AsSpan(0, _slots));
+        foreach (var (slot, factor) in _slotBias)
+        {
+            _q[slot] *= factor;
+        }
+
+        for (var i = 0; i < _outsideBias.Length; i++)
+        {
+            _q[_slots + i] = _unseen * _outsideBias[i].Factor;
+        }
+
+        _logZ = Math.Log((_unseenCount * _unseen) + TensorPrimitives.Sum<double>(_q));
+    }
+
+    /// <summary>Log-probability of <paramref name="token"/>; <see cref="ZeroProbabilityLogprob"/> when it is impossible.</summary>
+    public double LogProbability(int token)
+    {
+        var q = QOf(token);
+        return q > 0 ? Math.Max(Math.Log(q) - _logZ, ZeroProbabilityLogprob) : ZeroProbabilityLogprob;
+    }
+
+    /// <summary>The most likely token (ties go to the smallest id).</summary>
+    public int Greedy()
+    {
+        var best = TensorPrimitives.IndexOfMax<double>(_q);
+        return _q[best] >= _unseen || _unseenCount == 0 ? TokenOf(best) : FirstUnseenToken();
+    }
+
+    /// <summary>
+    /// Writes the most likely tokens with their logprobs, most likely first, into <paramref name="top"/> and
+    /// returns how many were written.
+    /// </summary>
+    public int Top(Span<(int Token, double Logprob)> top)
+    {
+        if (top.IsEmpty)
+        {
+            return 0;
+        }
+
+        Span<int> best = stackalloc int[top.Length];
+        var count = 0;
+        for (var i = 0; i < _q.Length; i++)
+        {
+            var q = _q[i];
+            if (count == best.Length && q <= _q[best[count - 1]])
+            {
+                continue;
+            }
+
+            var at = count < best.Length ? count++ : count - 1;
+            best[at] = i;
+            for (var j = at; j > 0 && _q[best[j]] > _q[best[j - 1]]; j--)
+            {
+                (best[j], best[j - 1]) = (best[j - 1], best[j]);
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var token = TokenOf(best[i]);
+            top[i] = (token, LogProbability(token));
+        }
+
+        return count;
+    }
+
+    private double QOf(int token)
+    {
+        var slot = _model.Vocabulary.SlotOf(token);
+        if (slot >= 0)
+        {
+            return _q[slot];
+        }
+
+        for (var i = 0; i < _outsideBias.Length; i++)
+        {
+            if (_outsideBias[i].Token == token)
+            {
+                return _q[_slots + i];
+            }
+        }
+
+        return _tokenizer.IsValid(token) ? _unseen : 0;
+    }
+
+    private int TokenOf(int candidate) =>
+        candidate < _slots ? _model.Vocabulary.Tokens[candidate] : _outsideBias[candidate - _slots].Token;
+
+    private bool IsUnseen(int token)
+    {
+        if (!_tokenizer.IsValid(token) || _model.Vocabulary.SlotOf(token) >= 0)
+        {
+            return false;
+        }
+
+        foreach (var (biased, _) in _outsideBias)
+        {
+            if (biased == token)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private int FirstUnseenToken()
+    {
+        var token = 0;
+        while (!IsUnseen(token))
+        {
+            token++;
+        }
+
+        return token;
+    }
+}
