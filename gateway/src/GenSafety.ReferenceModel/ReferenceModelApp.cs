@@ -21,6 +21,9 @@ public static class ReferenceModelApp
             Args = args,
             ApplicationName = typeof(ReferenceModelApp).Assembly.GetName().Name,
         });
+        // In-process hosts (demo, tests) share a folder with the gateway's appsettings.json: its Kestrel endpoints are
+        // the gateway's, so the model reads its own section and otherwise listens where --urls says.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Configure(builder.Configuration.GetSection("ReferenceModel:Kestrel")));
         builder.Services.AddReferenceModel(configure);
         var app = builder.Build();
         app.MapReferenceModel();

@@ -14,7 +14,7 @@ public sealed class ProxyRequest : IDisposable
         RouteKind = routeKind;
         Body = body;
         Json = json;
-        if (json is not null && json.RootElement.TryGetProperty("stream", out var stream))
+        if (json is { RootElement.ValueKind: JsonValueKind.Object } && json.RootElement.TryGetProperty("stream", out var stream))
         {
             IsStreaming = stream.ValueKind == JsonValueKind.True;
         }

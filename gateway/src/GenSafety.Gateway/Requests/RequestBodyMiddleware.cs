@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
@@ -72,6 +73,14 @@ internal sealed class RequestBodyMiddleware
         if (body is null)
         {
             await TooLargeAsync(context);
+            return;
+        }
+
+        // JsonDocument checks UTF-8 inside strings only when they are read; reject it here, once, vectorized.
+        if (!Utf8.IsValid(body))
+        {
+            await OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                "The request body is not valid UTF-8.");
             return;
         }
 

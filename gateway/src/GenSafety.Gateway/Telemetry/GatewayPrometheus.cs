@@ -25,5 +25,9 @@ public static class GatewayPrometheus
 
         Metrics.ConfigureMeterAdapter(options => options.ResolveHistogramBuckets = instrument =>
             instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16));
+
+        // The adapter starts listening to meters only at the first collection; without this, everything measured
+        // before the first scrape would be lost.
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
     }
 }
