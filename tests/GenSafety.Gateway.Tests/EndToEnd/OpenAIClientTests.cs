@@ -15,6 +15,8 @@ namespace GenSafety.Gateway.Tests.EndToEnd;
 [Collection(GatewayTestGroup.Name)]
 public sealed class OpenAIClientTests
 {
+    private const int EndOfText = 100257; // <|endoftext|> in cl100k_base
+
     private readonly GatewayFixture _fixture;
 
     public OpenAIClientTests(GatewayFixture fixture) => _fixture = fixture;
@@ -54,9 +56,10 @@ public sealed class OpenAIClientTests
         TimeSpan? firstContent = null;
         var text = new System.Text.StringBuilder();
 
-        await foreach (var update in client.CompleteChatStreamingAsync(
-            [new UserChatMessage("Tell me about the sea")],
-            new ChatCompletionOptions { MaxOutputTokenCount = tokens, Temperature = 0 }))
+        var chatOptions = new ChatCompletionOptions { MaxOutputTokenCount = tokens, Temperature = 0 };
+        chatOptions.LogitBiases.Add(EndOfText, -100); // the model cannot stop early: the stream is long and paced
+
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("Tell me about the sea")], chatOptions))
         {
             foreach (var part in update.ContentUpdate)
             {

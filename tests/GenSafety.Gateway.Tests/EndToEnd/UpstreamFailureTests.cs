@@ -11,6 +11,9 @@ public sealed class UpstreamFailureTests
     private const string Chat = """{"model":"reference-ngram","messages":[{"role":"user","content":"Tell me about the sea"}],"max_tokens":8}""";
     private const string StreamingChat = """{"model":"reference-ngram","messages":[{"role":"user","content":"Tell me about the sea"}],"max_tokens":400,"stream":true}""";
 
+    // <|endoftext|> banned (OpenAI logit_bias semantics): the model cannot stop early, so the paced stream is long.
+    private const string EndlessStreamingChat = """{"model":"reference-ngram","messages":[{"role":"user","content":"Tell me about the sea"}],"max_tokens":400,"stream":true,"logit_bias":{"100257":-100}}""";
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
@@ -43,9 +46,12 @@ public sealed class UpstreamFailureTests
     {
         await using var model = await ReferenceModelHost.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(model.Url);
-        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+        var key = await gateway.CreateClientKeyAsync();
+        // No draining on dispose: the client really hangs up, as a browser tab being closed does.
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = new Uri(gateway.PublicUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
         var cancelledBefore = model.Activity.RequestsCancelled;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(StreamingChat) })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(EndlessStreamingChat) })
         {
             request.Headers.Add("x-reference-token-delay-ms", "50");
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
