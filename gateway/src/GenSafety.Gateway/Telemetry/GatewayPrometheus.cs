@@ -3,8 +3,8 @@ using Prometheus;
 namespace GenSafety.Gateway.Telemetry;
 
 /// <summary>
-/// prometheus-net exports every .NET <c>Meter</c> at <c>/metrics</c>; this sets histogram buckets fine enough to
-/// see sub-millisecond gateway overhead.
+/// prometheus-net exports the gateway's .NET <c>Meter</c>s (<c>GenSafety.*</c>) at <c>/metrics</c>, next to its own
+/// process and runtime metrics, with histogram buckets fine enough to see sub-millisecond gateway overhead.
 /// </summary>
 public static class GatewayPrometheus
 {
@@ -12,6 +12,9 @@ public static class GatewayPrometheus
     [
         0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
     ];
+
+    /// <summary>Prefix of the meters exported (every area's meter is named <c>GenSafety.*</c>).</summary>
+    public const string MeterPrefix = "GenSafety.";
 
     private static int _configured;
 
@@ -23,8 +26,14 @@ public static class GatewayPrometheus
             return;
         }
 
-        Metrics.ConfigureMeterAdapter(options => options.ResolveHistogramBuckets = instrument =>
-            instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16));
+        Metrics.ConfigureMeterAdapter(options =>
+        {
+            // Only the gateway's own meters: ASP.NET Core's per-request meters would double what
+            // gensafety.gateway.* already records and cost CPU on every request.
+            options.InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal);
+            options.ResolveHistogramBuckets = instrument =>
+                instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16);
+        });
 
         // The adapter starts listening to meters only at the first collection; without this, everything measured
         // before the first scrape would be lost.

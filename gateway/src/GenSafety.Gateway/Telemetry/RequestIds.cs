@@ -15,7 +15,9 @@ public static class RequestIds
             return clientValue;
         }
 
-        return "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        Span<byte> random = stackalloc byte[12];
+        RandomNumberGenerator.Fill(random);
+        return "req_" + Convert.ToHexStringLower(random);
     }
 
     private static bool IsPlain(string value)
