@@ -31,6 +31,8 @@ public sealed partial class DemoModeTests
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         var chunks = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan? first = null;
         using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync()))
         {
             while (await reader.ReadLineAsync() is { } line)
@@ -38,11 +40,14 @@ public sealed partial class DemoModeTests
                 if (line.StartsWith("data: {", StringComparison.Ordinal))
                 {
                     chunks++;
+                    first ??= watch.Elapsed;
                 }
             }
         }
 
-        Assert.True(chunks > 3, $"only {chunks} chunks");
+        Assert.True(chunks > 10, $"only {chunks} chunks");
+        // The demo paces tokens (25 ms each): chunks must arrive spread over time, not in one burst at the end.
+        Assert.True(watch.Elapsed - first!.Value > TimeSpan.FromMilliseconds(250), $"all chunks within {(watch.Elapsed - first.Value).TotalMilliseconds} ms");
         await stop.CancelAsync();
         await demo;
     }

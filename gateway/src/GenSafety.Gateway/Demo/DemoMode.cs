@@ -84,7 +84,7 @@ public static class DemoMode
               client key:       {clientKey}
 
             Stream a chat completion through the gateway:
-              curl -N {publicUrl}/v1/chat/completions -H "Authorization: Bearer {clientKey}" -H "Content-Type: application/json" -d '{"{"}"model":"reference-ngram","stream":true,"max_tokens":64,"messages":[{"{"}"role":"user","content":"Tell me about the sea"{"}"}]{"}"}'
+              curl -N {publicUrl}/v1/chat/completions -H "Authorization: Bearer {clientKey}" -H "Content-Type: application/json" -d '{"{"}"model":"reference-ngram","stream":true,"max_tokens":64,"temperature":0,"messages":[{"{"}"role":"user","content":"Tell me about the sea"{"}"}]{"}"}'
 
             Look at the client's usage:
               curl {adminUrl}/admin/clients/{DemoClientId} -H "Authorization: Bearer {adminToken}"
