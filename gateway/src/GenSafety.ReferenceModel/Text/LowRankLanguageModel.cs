@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -51,9 +49,13 @@ internal sealed class LowRankLanguageModel : LanguageModel
     public override double Predict(ReadOnlySpan<int> context, Span<double> probabilities)
     {
         ComputeLogits(context, probabilities);
-        TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max<double>(probabilities), probabilities);
-        TensorPrimitives.Exp<double>(probabilities, probabilities);
-        TensorPrimitives.Divide(probabilities, TensorPrimitives.Sum<double>(probabilities), probabilities);
+        var max = VectorMath.Max(probabilities);
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = Math.Exp(probabilities[i] - max);
+        }
+
+        VectorMath.Scale(probabilities, 1 / VectorMath.Sum(probabilities), probabilities);
         return 0;
     }
 
@@ -84,7 +86,7 @@ internal sealed class LowRankLanguageModel : LanguageModel
 
         for (var slot = 0; slot < count; slot++)
         {
-            logits[slot] = TensorPrimitives.Dot(_weights.AsSpan(slot * HiddenSize, HiddenSize), hiddenSingle);
+            logits[slot] = VectorMath.Dot(_weights.AsSpan(slot * HiddenSize, HiddenSize), hiddenSingle);
         }
     }
 
