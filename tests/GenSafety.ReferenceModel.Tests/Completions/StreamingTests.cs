@@ -75,16 +75,20 @@ public sealed class StreamingTests : IAsyncLifetime
     public async Task ChatStream_ClientDisconnectsMidStream_CountedAsCancelled()
     {
         var before = _host.Activity.RequestsCancelled;
+
+        // No draining of the unread response on dispose: the connection closes at once, like a client going away.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = new Uri(_host.BaseUrl) };
+        using var cancel = new CancellationTokenSource();
         using (var request = HttpJson.Request("/v1/chat/completions",
             """{"model":"m","messages":[{"role":"user","content":"Notes on time."}],"stream":true,"max_tokens":200}""",
             (ReferenceModelHeaders.TokenDelayMs, "100")))
-        using (var response = await _host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token))
         {
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(cancel.Token), StringComparison.Ordinal);
+            await cancel.CancelAsync();
         }
 
-        // Disposing the response closes the connection; the server sees RequestAborted.
         Assert.True(await WaitUntilAsync(() => _host.Activity.RequestsCancelled > before), "cancellation was not observed");
         Assert.Equal(0, _host.Activity.RequestsInFlight);
     }

@@ -7,6 +7,13 @@ namespace GenSafety.ReferenceModel.Http;
 /// <summary>Reads a request body as a JSON object, enforcing a size limit.</summary>
 internal static class JsonBody
 {
+    /// <summary>Reads the body and turns its root object into a request with <paramref name="parse"/>.</summary>
+    public static async Task<T> ParseAsync<T>(HttpContext context, int maxBytes, Func<JsonElement, T> parse)
+    {
+        using var body = await ReadObjectAsync(context, maxBytes);
+        return parse(body.RootElement);
+    }
+
     public static async Task<JsonDocument> ReadObjectAsync(HttpContext context, int maxBytes)
     {
         var request = context.Request;

@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
-/// The few dense-vector operations decoding needs. Plain loops (and <see cref="Vector{T}"/> for the float dot
-/// product): measured faster here than the generic double paths of System.Numerics.Tensors.
+/// The few dense-vector operations decoding needs. Plain loops (and <see cref="Vector{T}"/> for the float
+/// multiply-add): measured faster here than the generic double paths of System.Numerics.Tensors.
 /// </summary>
 internal static class VectorMath
 {
@@ -54,22 +54,20 @@ internal static class VectorMath
         return best;
     }
 
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>target += factor · source.</summary>
+    public static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float factor)
     {
-        var sum = Vector<float>.Zero;
-        var wide = MemoryMarshal.Cast<float, Vector<float>>(a);
-        var wideB = MemoryMarshal.Cast<float, Vector<float>>(b);
-        for (var i = 0; i < wide.Length; i++)
+        var wideTarget = MemoryMarshal.Cast<float, Vector<float>>(target);
+        var wideSource = MemoryMarshal.Cast<float, Vector<float>>(source);
+        var wideFactor = new Vector<float>(factor);
+        for (var i = 0; i < wideTarget.Length; i++)
         {
-            sum += wide[i] * wideB[i];
+            wideTarget[i] += wideSource[i] * wideFactor;
         }
 
-        var result = Vector.Sum(sum);
-        for (var i = wide.Length * Vector<float>.Count; i < a.Length; i++)
+        for (var i = wideTarget.Length * Vector<float>.Count; i < target.Length; i++)
         {
-            result += a[i] * b[i];
+            target[i] += source[i] * factor;
         }
-
-        return result;
     }
 }
