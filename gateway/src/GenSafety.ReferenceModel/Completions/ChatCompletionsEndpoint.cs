@@ -6,34 +6,21 @@ using Microsoft.Extensions.Options;
 namespace GenSafety.ReferenceModel.Completions;
 
 /// <summary><c>POST /v1/chat/completions</c>.</summary>
-internal sealed class ChatCompletionsEndpoint
+internal sealed class ChatCompletionsEndpoint(TextModelService text, IOptions<ReferenceModelOptions> options) : TextEndpoint(text, options)
 {
-    private readonly TextModelService _text;
-    private readonly ReferenceModelOptions _options;
-
-    public ChatCompletionsEndpoint(TextModelService text, IOptions<ReferenceModelOptions> options)
-    {
-        _text = text;
-        _options = options.Value;
-    }
-
     public async Task HandleAsync(HttpContext context)
     {
-        ChatRequest request;
-        using (var body = await JsonBody.ReadObjectAsync(context, _options.MaxRequestBodyBytes))
-        {
-            request = ChatRequest.Parse(body.RootElement, _options, _text.Tokenizer);
-        }
+        var request = await ReadRequestAsync(context, root => ChatRequest.Parse(root, Options, Text.Tokenizer));
 
-        var tokenDelay = Pacing.TokenDelayMs(context, _options);
-        var prompt = _text.Tokenizer.Encode(request.Prompt);
+        var tokenDelay = Pacing.TokenDelayMs(context, Options);
+        var prompt = Text.Tokenizer.Encode(request.Prompt);
         var streams = new GenerationStream[request.N];
         for (var i = 0; i < streams.Length; i++)
         {
-            streams[i] = _text.CreateStream(prompt, request.Settings, i);
+            streams[i] = Text.CreateStream(prompt, request.Settings, i);
         }
 
-        var header = new ResponseHeader(ResponseIds.New("chatcmpl-"), ResponseIds.Created(), _options.TextModelId, _text.SystemFingerprint);
+        var header = NewHeader("chatcmpl-");
         if (request.Stream)
         {
             await StreamAsync(context, request, header, prompt.Count, streams, tokenDelay);
@@ -46,14 +33,7 @@ internal sealed class ChatCompletionsEndpoint
 
     private async Task RespondAsync(HttpContext context, ChatRequest request, ResponseHeader header, int promptTokens, GenerationStream[] streams)
     {
-        foreach (var stream in streams)
-        {
-            while (stream.TryStep(out _))
-            {
-                context.RequestAborted.ThrowIfCancellationRequested();
-            }
-        }
-
+        DecodingLoop.RunToCompletion(streams, context.RequestAborted);
         using var json = new PooledJson();
         var writer = json.Writer;
         writer.WriteStartObject();
@@ -70,7 +50,7 @@ internal sealed class ChatCompletionsEndpoint
             writer.WriteStartArray("annotations");
             writer.WriteEndArray();
             writer.WriteEndObject();
-            TextJson.WriteChatLogprobs(writer, _text.Tokenizer, request.Settings.LogprobsRequested ? streams[i].Steps : null);
+            TextJson.WriteChatLogprobs(writer, Text.Tokenizer, request.Settings.LogprobsRequested ? streams[i].Steps : null);
             writer.WriteString("finish_reason", streams[i].FinishReason);
             writer.WriteEndObject();
         }
@@ -89,62 +69,25 @@ internal sealed class ChatCompletionsEndpoint
         await sse.StartAsync();
         for (var i = 0; i < streams.Length; i++)
         {
-            WriteChunk(sse, header, request.IncludeUsage, request.Settings.LogprobsRequested, i, step: null, role: true, finishReason: null);
-            await sse.EndEventAsync();
+            await WriteChunkAsync(sse, header, request.IncludeUsage, request.Settings.LogprobsRequested, i, step: null, role: true, finishReason: null);
         }
 
-        // Choices advance in lockstep, one token each per round, like a batched decoder.
-        var active = streams.Length;
-        while (active > 0)
-        {
-            if (tokenDelayMs > 0)
-            {
-                await Task.Delay(tokenDelayMs, context.RequestAborted);
-            }
-
-            context.RequestAborted.ThrowIfCancellationRequested();
-            active = 0;
-            for (var i = 0; i < streams.Length; i++)
-            {
-                if (!streams[i].TryStep(out var step))
-                {
-                    continue;
-                }
-
-                if (step.HasToken || step.Delta.Length > 0)
-                {
-                    WriteChunk(sse, header, request.IncludeUsage, request.Settings.LogprobsRequested, i, step, role: false, finishReason: null);
-                    await sse.EndEventAsync();
-                }
-
-                if (streams[i].FinishReason is { } reason)
-                {
-                    WriteChunk(sse, header, request.IncludeUsage, request.Settings.LogprobsRequested, i, step: null, role: false, reason);
-                    await sse.EndEventAsync();
-                }
-                else
-                {
-                    active++;
-                }
-            }
-        }
-
+        var logprobs = request.Settings.LogprobsRequested;
+        await DecodingLoop.RunRoundsAsync(
+            streams,
+            tokenDelayMs,
+            (i, step) => WriteChunkAsync(sse, header, request.IncludeUsage, logprobs, i, step, role: false, finishReason: null),
+            (i, reason) => WriteChunkAsync(sse, header, request.IncludeUsage, logprobs, i, step: null, role: false, reason),
+            context.RequestAborted);
         if (request.IncludeUsage)
         {
-            var writer = sse.BeginEvent();
-            writer.WriteStartObject();
-            TextJson.WriteHeader(writer, header.Id, "chat.completion.chunk", header.Created, header.Model, header.Fingerprint);
-            writer.WriteStartArray("choices");
-            writer.WriteEndArray();
-            TextJson.WriteUsage(writer, promptTokens, streams.Sum(s => s.CompletionTokens));
-            writer.WriteEndObject();
-            await sse.EndEventAsync();
+            await DecodingLoop.WriteUsageChunkAsync(sse, header, "chat.completion.chunk", promptTokens, streams.Sum(s => s.CompletionTokens));
         }
 
         await sse.WriteDoneAsync();
     }
 
-    private void WriteChunk(SseWriter sse, ResponseHeader header, bool includeUsage, bool logprobs, int index, GenerationStep? step, bool role, string? finishReason)
+    private ValueTask WriteChunkAsync(SseWriter sse, ResponseHeader header, bool includeUsage, bool logprobs, int index, GenerationStep? step, bool role, string? finishReason)
     {
         var writer = sse.BeginEvent();
         writer.WriteStartObject();
@@ -165,7 +108,7 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         writer.WriteEndObject();
-        TextJson.WriteChatLogprobs(writer, _text.Tokenizer, logprobs && step is { HasToken: true } tokenStep ? [tokenStep] : null);
+        TextJson.WriteChatLogprobs(writer, Text.Tokenizer, logprobs && step is { HasToken: true } tokenStep ? [tokenStep] : null);
         writer.WriteString("finish_reason", finishReason);
         writer.WriteEndObject();
         writer.WriteEndArray();
@@ -175,6 +118,7 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         writer.WriteEndObject();
+        return sse.EndEventAsync();
     }
 }
 

@@ -7,39 +7,26 @@ using Microsoft.Extensions.Options;
 namespace GenSafety.ReferenceModel.Completions;
 
 /// <summary><c>POST /v1/completions</c> (legacy text completions, with echo and prompt logprobs).</summary>
-internal sealed class CompletionsEndpoint
+internal sealed class CompletionsEndpoint(TextModelService text, IOptions<ReferenceModelOptions> options) : TextEndpoint(text, options)
 {
-    private readonly TextModelService _text;
-    private readonly ReferenceModelOptions _options;
-
-    public CompletionsEndpoint(TextModelService text, IOptions<ReferenceModelOptions> options)
-    {
-        _text = text;
-        _options = options.Value;
-    }
-
     public async Task HandleAsync(HttpContext context)
     {
-        CompletionRequest request;
-        using (var body = await JsonBody.ReadObjectAsync(context, _options.MaxRequestBodyBytes))
-        {
-            request = CompletionRequest.Parse(body.RootElement, _options, _text.Tokenizer);
-        }
+        var request = await ReadRequestAsync(context, root => CompletionRequest.Parse(root, Options, Text.Tokenizer));
 
-        var tokenDelay = Pacing.TokenDelayMs(context, _options);
+        var tokenDelay = Pacing.TokenDelayMs(context, Options);
         var choices = new List<Choice>(request.Prompts.Count * request.N);
         foreach (var prompt in request.Prompts)
         {
             var scores = request.Echo && request.Settings.LogprobsRequested
-                ? PromptScorer.Score(_text.Model, _text.Tokenizer, prompt.Tokens, request.Settings)
+                ? PromptScorer.Score(Text.Model, Text.Tokenizer, prompt.Tokens, request.Settings)
                 : null;
             for (var j = 0; j < request.N; j++)
             {
-                choices.Add(new Choice(choices.Count, prompt, scores, _text.CreateStream(prompt.Tokens, request.Settings, choices.Count)));
+                choices.Add(new Choice(choices.Count, prompt, scores, Text.CreateStream(prompt.Tokens, request.Settings, choices.Count)));
             }
         }
 
-        var header = new ResponseHeader(ResponseIds.New("cmpl-"), ResponseIds.Created(), _options.TextModelId, _text.SystemFingerprint);
+        var header = NewHeader("cmpl-");
         var promptTokens = request.Prompts.Sum(p => p.Tokens.Count);
         if (request.Stream)
         {
@@ -53,14 +40,7 @@ internal sealed class CompletionsEndpoint
 
     private async Task RespondAsync(HttpContext context, CompletionRequest request, ResponseHeader header, int promptTokens, List<Choice> choices)
     {
-        foreach (var choice in choices)
-        {
-            while (choice.Stream.TryStep(out _))
-            {
-                context.RequestAborted.ThrowIfCancellationRequested();
-            }
-        }
-
+        DecodingLoop.RunToCompletion(choices.Select(c => c.Stream), context.RequestAborted);
         using var json = new PooledJson();
         var writer = json.Writer;
         writer.WriteStartObject();
@@ -103,50 +83,20 @@ internal sealed class CompletionsEndpoint
             }
         }
 
-        var active = choices.Count;
-        while (active > 0)
-        {
-            if (tokenDelayMs > 0)
+        await DecodingLoop.RunRoundsAsync(
+            choices.Select(c => c.Stream).ToArray(),
+            tokenDelayMs,
+            (i, step) =>
             {
-                await Task.Delay(tokenDelayMs, context.RequestAborted);
-            }
-
-            context.RequestAborted.ThrowIfCancellationRequested();
-            active = 0;
-            foreach (var choice in choices)
-            {
-                if (!choice.Stream.TryStep(out var step))
-                {
-                    continue;
-                }
-
-                if (step.HasToken || step.Delta.Length > 0)
-                {
-                    List<(int, GenerationStep?, int)> entries = step.HasToken ? [(step.Token, step, choice.Prompt.Text.Length + step.TextOffset)] : [];
-                    await WriteChunkAsync(sse, request, header, choice.Index, step.Delta, entries, null);
-                }
-
-                if (choice.Stream.FinishReason is { } reason)
-                {
-                    await WriteChunkAsync(sse, request, header, choice.Index, string.Empty, [], reason);
-                }
-                else
-                {
-                    active++;
-                }
-            }
-        }
-
+                var choice = choices[i];
+                List<(int, GenerationStep?, int)> entries = step.HasToken ? [(step.Token, step, choice.Prompt.Text.Length + step.TextOffset)] : [];
+                return WriteChunkAsync(sse, request, header, choice.Index, step.Delta, entries, null);
+            },
+            (i, reason) => WriteChunkAsync(sse, request, header, choices[i].Index, string.Empty, [], reason),
+            context.RequestAborted);
         if (request.IncludeUsage)
         {
-            var writer = sse.BeginEvent();
-            writer.WriteStartObject();
-            TextJson.WriteHeader(writer, header.Id, "text_completion", header.Created, header.Model, header.Fingerprint);
-            writer.WriteStartArray("choices");
-            writer.WriteEndArray();
-            TextJson.WriteUsage(writer, promptTokens, choices.Sum(c => c.Stream.CompletionTokens));
-            writer.WriteEndObject();
-            await sse.EndEventAsync();
+            await DecodingLoop.WriteUsageChunkAsync(sse, header, "text_completion", promptTokens, choices.Sum(c => c.Stream.CompletionTokens));
         }
 
         await sse.WriteDoneAsync();
@@ -189,7 +139,7 @@ internal sealed class CompletionsEndpoint
         writer.WriteNumber("index", index);
         if (request.Settings.LogprobsRequested)
         {
-            TextJson.WriteLegacyLogprobs(writer, _text.Tokenizer, entries);
+            TextJson.WriteLegacyLogprobs(writer, Text.Tokenizer, entries);
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using GenSafety.ReferenceModel.Hosting;
 using GenSafety.ReferenceModel.Text;
 using Microsoft.Extensions.Options;
@@ -8,6 +10,7 @@ namespace GenSafety.ReferenceModel.Completions;
 internal sealed partial class TextModelService
 {
     private readonly Lazy<TrainedModel> _model;
+    private string? _systemFingerprint;
 
     public TextModelService(IOptions<ReferenceModelOptions> options, ILogger<TextModelService> logger)
     {
@@ -29,7 +32,8 @@ internal sealed partial class TextModelService
     public TrainedModel Trained => _model.Value;
 
     /// <summary><c>system_fingerprint</c> of responses.</summary>
-    public string SystemFingerprint => "fp_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Model.Fingerprint)))[..10];
+    public string SystemFingerprint => _systemFingerprint ??=
+        "fp_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Model.Fingerprint)))[..10];
 
     /// <summary>A decoding stream for choice <paramref name="choiceIndex"/> of a request.</summary>
     public GenerationStream CreateStream(IReadOnlyList<int> prompt, SamplingSettings settings, int choiceIndex)

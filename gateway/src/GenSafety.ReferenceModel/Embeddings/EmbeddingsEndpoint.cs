@@ -23,11 +23,7 @@ internal sealed class EmbeddingsEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
-        EmbeddingRequest request;
-        using (var body = await JsonBody.ReadObjectAsync(context, _options.MaxRequestBodyBytes))
-        {
-            request = EmbeddingRequest.Parse(body.RootElement, _options);
-        }
+        var request = await JsonBody.ParseAsync(context, _options.MaxRequestBodyBytes, root => EmbeddingRequest.Parse(root, _options));
 
         var embedder = Embedder;
         var tokenized = request.Inputs.Select(embedder.Tokenize).ToArray();

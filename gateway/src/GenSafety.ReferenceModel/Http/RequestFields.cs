@@ -61,16 +61,20 @@ internal static class RequestFields
             throw WrongType(name, "an integer", value);
         }
 
-        if (!value.TryGetInt64(out var number))
+        if (value.TryGetInt64(out var number))
         {
-            // Integral but out of the 64-bit range, or fractional.
-            throw value.TryGetDouble(out var d) && Math.Floor(d) == d
-                ? OutOfRange(name, d, min, max, "integer")
-                : WrongType(name, "an integer", value);
+            CheckRange(name, number, min, max, "integer");
+            return number;
         }
 
-        CheckRange(name, number, min, max, "integer");
-        return number;
+        // Written with a fraction or exponent (2.0, 1e3), or beyond 64 bits: integral values are range-checked.
+        if (!value.TryGetDouble(out var d) || Math.Floor(d) != d)
+        {
+            throw WrongType(name, "an integer", value);
+        }
+
+        CheckRange(name, d, min, max, "integer");
+        return d >= long.MaxValue ? long.MaxValue : (long)d;
     }
 
     public static bool? OptionalBool(JsonElement root, string name)

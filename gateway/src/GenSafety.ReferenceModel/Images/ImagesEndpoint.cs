@@ -25,11 +25,7 @@ internal sealed class ImagesEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
-        ImageRequest request;
-        using (var body = await JsonBody.ReadObjectAsync(context, _options.MaxRequestBodyBytes))
-        {
-            request = ImageRequest.Parse(body.RootElement);
-        }
+        var request = await JsonBody.ParseAsync(context, _options.MaxRequestBodyBytes, root => ImageRequest.Parse(root));
 
         var memorized = _memorized.Value.Contains(request.Prompt);
         var baseSeed = request.Seed ?? Random.Shared.NextInt64();

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -17,8 +15,14 @@ internal sealed class LowRankLanguageModel : LanguageModel
     [ThreadStatic]
     private static double[]? t_scratch;
 
+    [ThreadStatic]
+    private static float[]? t_logits;
+
     private readonly NGramLanguageModel _inner;
     private readonly float[] _weights;
+
+    // The same matrix column by column: logits = Σ_j h_j · W[:, j] runs as d vectorised passes over the vocabulary.
+    private readonly float[] _columns;
 
     public LowRankLanguageModel(NGramLanguageModel inner, int hiddenSize, int seed)
     {
@@ -30,6 +34,16 @@ internal sealed class LowRankLanguageModel : LanguageModel
         for (var i = 0; i < _weights.Length; i++)
         {
             _weights[i] = (float)(random.NextGaussian() * scale);
+        }
+
+        var count = inner.Vocabulary.Count;
+        _columns = new float[_weights.Length];
+        for (var slot = 0; slot < count; slot++)
+        {
+            for (var j = 0; j < hiddenSize; j++)
+            {
+                _columns[(j * count) + slot] = _weights[(slot * hiddenSize) + j];
+            }
         }
 
         Fingerprint = $"{inner.Fingerprint}-lowrank{hiddenSize}-{seed}";
@@ -51,9 +65,13 @@ internal sealed class LowRankLanguageModel : LanguageModel
     public override double Predict(ReadOnlySpan<int> context, Span<double> probabilities)
     {
         ComputeLogits(context, probabilities);
-        TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max<double>(probabilities), probabilities);
-        TensorPrimitives.Exp<double>(probabilities, probabilities);
-        TensorPrimitives.Divide(probabilities, TensorPrimitives.Sum<double>(probabilities), probabilities);
+        var max = VectorMath.Max(probabilities);
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = Math.Exp(probabilities[i] - max);
+        }
+
+        VectorMath.Scale(probabilities, 1 / VectorMath.Sum(probabilities), probabilities);
         return 0;
     }
 
@@ -76,15 +94,16 @@ internal sealed class LowRankLanguageModel : LanguageModel
 
         Span<double> hidden = stackalloc double[HiddenSize];
         SolveMinimumNorm(anchors, targets, hidden);
-        Span<float> hiddenSingle = stackalloc float[HiddenSize];
+        var sums = t_logits is { Length: var size } && size >= count ? t_logits : t_logits = new float[count];
+        Array.Clear(sums, 0, count);
         for (var j = 0; j < HiddenSize; j++)
         {
-            hiddenSingle[j] = (float)hidden[j];
+            VectorMath.AddScaled(sums.AsSpan(0, count), _columns.AsSpan(j * count, count), (float)hidden[j]);
         }
 
         for (var slot = 0; slot < count; slot++)
         {
-            logits[slot] = TensorPrimitives.Dot(_weights.AsSpan(slot * HiddenSize, HiddenSize), hiddenSingle);
+            logits[slot] = sums[slot];
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -89,7 +87,7 @@ internal sealed class NGramLanguageModel : LanguageModel
             }
         }
 
-        TensorPrimitives.Multiply(_unigram, beta, probabilities);
+        VectorMath.Scale(_unigram, beta, probabilities);
 
         accumulator.DrainInto(probabilities);
         return beta * _unseenUnigram;

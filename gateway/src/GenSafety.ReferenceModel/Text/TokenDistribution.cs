@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -68,7 +66,7 @@ internal sealed partial class TokenDistribution
             _q[_slots + i] = _unseen * _outsideBias[i].Factor;
         }
 
-        _logZ = Math.Log((_unseenCount * _unseen) + TensorPrimitives.Sum<double>(_q));
+        _logZ = Math.Log((_unseenCount * _unseen) + VectorMath.Sum(_q));
     }
 
     /// <summary>Log-probability of <paramref name="token"/>; <see cref="ZeroProbabilityLogprob"/> when it is impossible.</summary>
@@ -81,7 +79,7 @@ internal sealed partial class TokenDistribution
     /// <summary>The most likely token (ties go to the smallest id).</summary>
     public int Greedy()
     {
-        var best = TensorPrimitives.IndexOfMax<double>(_q);
+        var best = VectorMath.IndexOfMax(_q);
         return _q[best] >= _unseen || _unseenCount == 0 ? TokenOf(best) : FirstUnseenToken();
     }
 
