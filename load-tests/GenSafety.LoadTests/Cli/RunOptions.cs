@@ -56,7 +56,7 @@ internal sealed record RunOptions
           --targets LIST            subset of direct,bare,gateway            [direct,bare,gateway]
           --scenarios LIST          subset of chat,chat-stream               [chat,chat-stream]
           --concurrency N           closed-loop workers (and connections)    [32]
-          --warmup D                warm-up before a target's first slice    [5s]
+          --warmup D                warm-up before a target's first slice    [15s]
           --duration D              measured time per scenario per target    [15s]
           --rounds N                slices per target, interleaved           [3]
           --request-timeout D       per request                              [30s]
@@ -118,7 +118,7 @@ internal sealed record RunOptions
         Targets = AllTargets,
         Scenarios = AllScenarios,
         Concurrency = 32,
-        Warmup = TimeSpan.FromSeconds(5),
+        Warmup = TimeSpan.FromSeconds(15),
         Duration = TimeSpan.FromSeconds(15),
         Rounds = 3,
         RequestTimeout = TimeSpan.FromSeconds(30),

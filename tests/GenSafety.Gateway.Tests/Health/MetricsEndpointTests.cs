@@ -22,7 +22,7 @@ public sealed class MetricsEndpointTests
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Matches(@"gensafety_gateway_requests\w*\{[^}]*route=""models""[^}]*status_code=""200""", text);
+        Assert.Matches(@"gensafety_gateway_request_duration\w*_count\{[^}]*route=""models""[^}]*status_code=""200""\} [1-9]", text);
         Assert.Matches(@"gensafety_gateway_request_duration\w*_bucket\{", text);
         Assert.Matches(@"gensafety_gateway_upstream_duration\w*_bucket\{", text);
         Assert.Matches(@"gensafety_gateway_overhead\w*_bucket\{[^}]*le=""0.0005""", text);

@@ -58,11 +58,17 @@ internal sealed class RequestBodyMiddleware
         byte[]? body;
         try
         {
-            body = await ReadBoundedAsync(context.Request.Body, _options.MaxRequestBodyBytes, context.RequestAborted);
+            body = await ReadBoundedAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
             await OpenAIError.WriteAsync(context, ex.StatusCode, ErrorCodes.InvalidRequest, "The request body could not be read: " + ex.Message);
+            return;
+        }
+        catch (EndOfStreamException)
+        {
+            await OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                "The request body is shorter than its Content-Length.");
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -116,15 +122,23 @@ internal sealed class RequestBodyMiddleware
         => OpenAIError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge,
             "The request body is larger than this gateway accepts.");
 
-    // Returns null when the body exceeds the cap; never buffers more than cap + one read.
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long cap, CancellationToken cancellationToken)
+    // Returns null when the body exceeds the cap; never buffers more than cap + one read. With a Content-Length
+    // (the usual case) the body is read straight into one exactly-sized array.
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, long cap, CancellationToken cancellationToken)
     {
+        if (request.ContentLength is { } length)
+        {
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             using var collected = new MemoryStream();
             int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 if (collected.Length + read > cap)
                 {

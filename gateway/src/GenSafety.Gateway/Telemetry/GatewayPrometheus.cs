@@ -16,6 +16,8 @@ public static class GatewayPrometheus
     /// <summary>Prefix of the meters exported (every area's meter is named <c>GenSafety.*</c>).</summary>
     public const string MeterPrefix = "GenSafety.";
 
+    private const string RuntimeMeter = "System.Runtime";
+
     private static int _configured;
 
     /// <summary>Configures the meter adapter once per process (it is process-wide).</summary>
@@ -26,11 +28,16 @@ public static class GatewayPrometheus
             return;
         }
 
+        // prometheus-net's EventCounter bridge turns on Kestrel's, HttpClient's, sockets' and YARP's EventSources, which
+        // then write events on every request. Runtime health comes from the "System.Runtime" meter instead
+        // (observable instruments, no per-request cost).
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
         Metrics.ConfigureMeterAdapter(options =>
         {
             // Only the gateway's own meters: ASP.NET Core's per-request meters would double what
             // gensafety.gateway.* already records and cost CPU on every request.
-            options.InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal);
+            options.InstrumentFilterPredicate = instrument =>
+                instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) || instrument.Meter.Name == RuntimeMeter;
             options.ResolveHistogramBuckets = instrument =>
                 instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16);
         });

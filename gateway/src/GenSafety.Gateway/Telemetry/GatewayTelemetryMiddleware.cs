@@ -25,7 +25,12 @@ internal sealed class GatewayTelemetryMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         var timing = UpstreamTiming.Of(context);
-        context.TraceIdentifier = RequestIds.FromClient(context.Request.Headers[GatewayTransformProvider.RequestIdHeader].ToString());
+        var clientId = context.Request.Headers[GatewayTransformProvider.RequestIdHeader];
+        if (clientId.Count > 0)
+        {
+            context.TraceIdentifier = RequestIds.Choose(clientId.ToString(), context.TraceIdentifier);
+        }
+
         context.Response.OnStarting(OnStarting, context);
         try
         {

@@ -1,24 +1,13 @@
-using System.Security.Cryptography;
-
 namespace GenSafety.Gateway.Telemetry;
 
-/// <summary>Request ids: the client's <c>x-request-id</c> when it is short and plain, otherwise a fresh one.</summary>
+/// <summary>Request ids: the client's <c>x-request-id</c> when it is short and plain, otherwise the server's own id.</summary>
 public static class RequestIds
 {
     private const int MaxLength = 64;
 
-    /// <summary>Returns the client's id when acceptable, else a new <c>req_</c> id.</summary>
-    public static string FromClient(string? clientValue)
-    {
-        if (!string.IsNullOrEmpty(clientValue) && clientValue.Length <= MaxLength && IsPlain(clientValue))
-        {
-            return clientValue;
-        }
-
-        Span<byte> random = stackalloc byte[12];
-        RandomNumberGenerator.Fill(random);
-        return "req_" + Convert.ToHexStringLower(random);
-    }
+    /// <summary>Returns the client's id when acceptable, else <paramref name="serverId"/> (Kestrel's per-request id, unique per process).</summary>
+    public static string Choose(string? clientValue, string serverId)
+        => !string.IsNullOrEmpty(clientValue) && clientValue.Length <= MaxLength && IsPlain(clientValue) ? clientValue : serverId;
 
     private static bool IsPlain(string value)
     {

@@ -32,14 +32,26 @@ internal sealed partial class UsageRecordingMiddleware
         }
 
         var usage = context.Features.Get<TokenUsage>();
-        _ = RecordAsync(identity, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0);
+        try
+        {
+            var pending = _store.RecordUsageAsync(identity.Tenant, identity.ClientId, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, CancellationToken.None);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                // Not awaited: the response is already complete and the client need not wait for bookkeeping.
+                _ = ObserveAsync(pending);
+            }
+        }
+        catch (StateStoreUnavailableException)
+        {
+            LogUsageNotRecorded(_logger);
+        }
     }
 
-    private async Task RecordAsync(ClientIdentity identity, long inputTokens, long outputTokens)
+    private async Task ObserveAsync(ValueTask<ClientUsage> pending)
     {
         try
         {
-            await _store.RecordUsageAsync(identity.Tenant, identity.ClientId, inputTokens, outputTokens, CancellationToken.None);
+            await pending;
         }
         catch (StateStoreUnavailableException)
         {
