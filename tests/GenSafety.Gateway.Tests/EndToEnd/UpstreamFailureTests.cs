@@ -119,12 +119,7 @@ public sealed class UpstreamFailureTests
     [InlineData(503, "application/json", "", HttpStatusCode.ServiceUnavailable, "upstream_error")]
     public async Task Request_UpstreamSendsGarbage_ReturnsOpenAIError(int status, string contentType, string body, HttpStatusCode expected, string code)
     {
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = contentType;
-            await context.Response.WriteAsync(body);
-        });
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(body, status, contentType);
         await using var gateway = await GatewayHost.StartAsync(upstream.Url);
         using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
 
@@ -136,12 +131,7 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task Request_UpstreamOpenAIError_PassesThroughWithStatus()
     {
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.StatusCode = 400;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"error":{"message":"model not found","type":"invalid_request_error","code":"model_not_found","param":"model"}}""");
-        });
+        await using var upstream = await ScriptedUpstream.StartFixedAsync("""{"error":{"message":"model not found","type":"invalid_request_error","code":"model_not_found","param":"model"}}""", 400, "application/json");
         await using var gateway = await GatewayHost.StartAsync(upstream.Url);
         using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
 
@@ -153,11 +143,7 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task Request_UpstreamResponseOverCap_Returns502()
     {
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"data\":\"" + new string('x', 8192) + "\"}");
-        });
+        await using var upstream = await ScriptedUpstream.StartFixedAsync("{\"data\":\"" + new string('x', 8192) + "\"}");
         await using var gateway = await GatewayHost.StartAsync(upstream.Url, ["--GenSafety:Proxy:MaxResponseBodyBytes=4096"]);
         using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
 
@@ -169,11 +155,7 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task Request_ClientKeyIsReplacedByUpstreamKey()
     {
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"object\":\"list\",\"data\":[]}");
-        });
+        await using var upstream = await ScriptedUpstream.StartModelListAsync();
         await using var gateway = await GatewayHost.StartAsync(upstream.Url, ["--GenSafety:Proxy:UpstreamApiKey=sk-upstream-secret"]);
         var key = await gateway.CreateClientKeyAsync();
         using var client = gateway.PublicWithKey(key);
@@ -189,11 +171,7 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task Request_NoUpstreamKeyConfigured_SendsNoAuthorization()
     {
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"object\":\"list\",\"data\":[]}");
-        });
+        await using var upstream = await ScriptedUpstream.StartModelListAsync();
         await using var gateway = await GatewayHost.StartAsync(upstream.Url);
         using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
 

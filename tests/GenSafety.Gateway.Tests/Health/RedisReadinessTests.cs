@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
-using Microsoft.AspNetCore.Http;
 
 namespace GenSafety.Gateway.Tests.Health;
 
@@ -13,11 +12,7 @@ public sealed class RedisReadinessTests
     public async Task Readyz_RedisStopsAndReturns_TurnsUnreadyThenReadyAgain()
     {
         await using var redis = await RedisServerProcess.StartNewAsync();
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"object\":\"list\",\"data\":[]}");
-        });
+        await using var upstream = await ScriptedUpstream.StartModelListAsync();
         await using var gateway = await GatewayHost.StartAsync(upstream.Url, [$"--GenSafety:Redis:ConnectionString={redis.EndPoint}", "--GenSafety:Redis:OperationTimeout=00:00:00.500"]);
         var key = await gateway.CreateClientKeyAsync("redis-client");
         using var client = gateway.PublicWithKey(key);
@@ -56,11 +51,7 @@ public sealed class RedisReadinessTests
     public async Task Clients_OnRedis_SurviveAcrossGatewayReplicas()
     {
         await using var redis = await RedisServerProcess.StartNewAsync();
-        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"object\":\"list\",\"data\":[]}");
-        });
+        await using var upstream = await ScriptedUpstream.StartModelListAsync();
         string[] redisArgs = [$"--GenSafety:Redis:ConnectionString={redis.EndPoint}"];
         await using var first = await GatewayHost.StartAsync(upstream.Url, redisArgs);
         await using var second = await GatewayHost.StartAsync(upstream.Url, redisArgs);

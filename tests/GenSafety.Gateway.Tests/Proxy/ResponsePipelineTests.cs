@@ -18,11 +18,8 @@ public sealed class ResponsePipelineTests
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static Task<ScriptedUpstream> JsonUpstreamAsync() => ScriptedUpstream.StartAsync(async context =>
-    {
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync("""{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"secret text"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""");
-    });
+    private static Task<ScriptedUpstream> JsonUpstreamAsync() => ScriptedUpstream.StartFixedAsync(
+        """{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"secret text"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""");
 
     private static Task<ScriptedUpstream> StreamUpstreamAsync(int chunks) => ScriptedUpstream.StartAsync(async context =>
     {

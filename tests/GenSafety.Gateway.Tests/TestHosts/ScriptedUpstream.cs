@@ -48,6 +48,18 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         return self;
     }
 
+    /// <summary>An upstream that answers every request with the same status, content type and body.</summary>
+    public static Task<ScriptedUpstream> StartFixedAsync(string body, int status = 200, string contentType = "application/json")
+        => StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(body);
+        });
+
+    /// <summary>An upstream that lists no models: the cheapest successful answer.</summary>
+    public static Task<ScriptedUpstream> StartModelListAsync() => StartFixedAsync("{\"object\":\"list\",\"data\":[]}");
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
