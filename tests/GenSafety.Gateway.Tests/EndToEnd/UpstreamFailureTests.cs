@@ -112,6 +112,28 @@ public sealed class UpstreamFailureTests
         Assert.EndsWith("data: [DONE]\n\n", body);
     }
 
+    [Fact]
+    public async Task Stream_UpstreamGoesSilent_EndsWithUpstreamTimeoutAfterIdleTimeout()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+        });
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, ["--GenSafety:Proxy:StreamIdleTimeout=00:00:00.400"]);
+        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var body = await (await client.PostAsync("/v1/chat/completions", Json(StreamingChat))).Content.ReadAsStringAsync();
+
+        Assert.Contains("\"Hi\"", body);
+        Assert.Contains("upstream_timeout", body);
+        Assert.EndsWith("data: [DONE]\n\n", body);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+    }
+
     [Theory]
     [InlineData(200, "application/json", "{\"truncated\": ", HttpStatusCode.BadGateway, "upstream_invalid_response")]
     [InlineData(200, "application/json", "<html>oops</html>", HttpStatusCode.BadGateway, "upstream_invalid_response")]

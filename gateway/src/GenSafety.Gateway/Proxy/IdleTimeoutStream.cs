@@ -1,20 +1,34 @@
 namespace GenSafety.Gateway.Proxy;
 
 /// <summary>
-/// Read-only wrapper that cancels a read when no bytes arrive within the idle timeout. The SSE pump reports a read
-/// cancelled while the client is still there as <c>upstream_timeout</c>; cancelling the pending read also aborts the
-/// upstream connection, so the model stops generating.
+/// Read-only wrapper that cancels a pending read when no bytes arrive within the idle timeout. The SSE pump reports
+/// a read cancelled while the client is still there as <c>upstream_timeout</c>; cancelling the pending read also
+/// aborts the upstream connection, so the model stops generating.
 /// </summary>
+/// <remarks>
+/// One watchdog timer per stream checks the time since the pending read began, so a read costs two field writes
+/// instead of a timer re-arm and a linked token source per event. Reads are cancelled through one token linked,
+/// at construction, to the client's <c>RequestAborted</c>; the per-call token is expected to be that same token.
+/// </remarks>
 internal sealed class IdleTimeoutStream : Stream
 {
-    private readonly Stream _inner;
-    private readonly TimeSpan _idleTimeout;
-    private readonly CancellationTokenSource _idle = new();
+    private static readonly TimeSpan MinimumCheckPeriod = TimeSpan.FromMilliseconds(50);
 
-    public IdleTimeoutStream(Stream inner, TimeSpan idleTimeout)
+    private readonly Stream _inner;
+    private readonly TimeProvider _time;
+    private readonly long _idleTicks;
+    private readonly CancellationTokenSource _cancel;
+    private readonly ITimer _watchdog;
+    private long _readStartedAt = -1;
+
+    public IdleTimeoutStream(Stream inner, TimeSpan idleTimeout, CancellationToken requestAborted, TimeProvider? time = null)
     {
         _inner = inner;
-        _idleTimeout = idleTimeout;
+        _time = time ?? TimeProvider.System;
+        _idleTicks = (long)(idleTimeout.TotalSeconds * _time.TimestampFrequency);
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        var period = idleTimeout / 8 < MinimumCheckPeriod ? MinimumCheckPeriod : idleTimeout / 8;
+        _watchdog = _time.CreateTimer(static state => ((IdleTimeoutStream)state!).Check(), this, period, period);
     }
 
     public override bool CanRead => true;
@@ -29,19 +43,14 @@ internal sealed class IdleTimeoutStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _idle.CancelAfter(_idleTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.Token);
+        Volatile.Write(ref _readStartedAt, _time.GetTimestamp());
         try
         {
-            return await _inner.ReadAsync(buffer, linked.Token);
+            return await _inner.ReadAsync(buffer, _cancel.Token);
         }
         finally
         {
-            // Disarm between reads: time spent writing to a slow client is not upstream idleness.
-            if (!_idle.IsCancellationRequested)
-            {
-                _idle.CancelAfter(Timeout.InfiniteTimeSpan);
-            }
+            Volatile.Write(ref _readStartedAt, -1);
         }
     }
 
@@ -62,7 +71,8 @@ internal sealed class IdleTimeoutStream : Stream
     {
         if (disposing)
         {
-            _idle.Dispose();
+            _watchdog.Dispose();
+            _cancel.Dispose();
             _inner.Dispose();
         }
 
@@ -71,8 +81,25 @@ internal sealed class IdleTimeoutStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        _idle.Dispose();
+        await _watchdog.DisposeAsync();
+        _cancel.Dispose();
         await _inner.DisposeAsync();
         await base.DisposeAsync();
+    }
+
+    private void Check()
+    {
+        var started = Volatile.Read(ref _readStartedAt);
+        if (started >= 0 && _time.GetTimestamp() - started > _idleTicks)
+        {
+            try
+            {
+                _cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream ended between the check and the cancel.
+            }
+        }
     }
 }

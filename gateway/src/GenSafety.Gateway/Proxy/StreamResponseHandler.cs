@@ -33,7 +33,7 @@ internal sealed partial class StreamResponseHandler
         context.Response.Headers.CacheControl = "no-cache";
 
         var timing = UpstreamTiming.Of(context);
-        await using var body = new IdleTimeoutStream(await upstream.Content.ReadAsStreamAsync(context.RequestAborted), _options.StreamIdleTimeout);
+        await using var body = new IdleTimeoutStream(await upstream.Content.ReadAsStreamAsync(context.RequestAborted), _options.StreamIdleTimeout, context.RequestAborted);
         var options = new SsePumpOptions
         {
             RouteKind = routeKind,
