@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
@@ -98,11 +99,23 @@ public sealed class ClientAuthenticator
 
     private (AuthenticationStatus, ClientIdentity?) Check(CacheEntry entry, string key)
     {
-        if (entry.Identity is null || !ApiKeys.Verify(_pepper, entry.Salt, key, entry.Hash))
+        if (entry.Identity is null)
         {
             return (AuthenticationStatus.InvalidKey, null);
         }
 
+        // Fast path: the same key was verified against the stored hash moments ago on this replica.
+        if (entry.IsVerified(key))
+        {
+            return (AuthenticationStatus.Authenticated, entry.Identity);
+        }
+
+        if (!ApiKeys.Verify(_pepper, entry.Salt, key, entry.Hash))
+        {
+            return (AuthenticationStatus.InvalidKey, null);
+        }
+
+        entry.RememberVerified(key);
         return (AuthenticationStatus.Authenticated, entry.Identity);
     }
 
@@ -121,5 +134,59 @@ public sealed class ClientAuthenticator
 
     private long Expiry(TimeSpan ttl) => _time.GetTimestamp() + (long)(ttl.TotalSeconds * _time.TimestampFrequency);
 
-    private sealed record CacheEntry(ClientIdentity? Identity, byte[] Salt, byte[] Hash, long ExpiresAt);
+    /// <summary>
+    /// A cached credential. After one successful hash check it also keeps the verified key masked with a per-process
+    /// random pad (never in clear), so later requests with the same key skip the HMAC: a constant-time comparison
+    /// of two masked byte strings instead of a call into OpenSSL.
+    /// </summary>
+    private sealed class CacheEntry(ClientIdentity? identity, byte[] salt, byte[] hash, long expiresAt)
+    {
+        private const int MaxMaskedBytes = 512;
+        private static readonly byte[] Pad = RandomNumberGenerator.GetBytes(MaxMaskedBytes);
+
+        private byte[]? _maskedKey;
+
+        public ClientIdentity? Identity { get; } = identity;
+
+        public byte[] Salt { get; } = salt;
+
+        public byte[] Hash { get; } = hash;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public bool IsVerified(string key)
+        {
+            var remembered = Volatile.Read(ref _maskedKey);
+            if (remembered is null || Encoding.UTF8.GetByteCount(key) != remembered.Length)
+            {
+                return false;
+            }
+
+            Span<byte> masked = stackalloc byte[remembered.Length];
+            Mask(key, masked);
+            return CryptographicOperations.FixedTimeEquals(masked, remembered);
+        }
+
+        public void RememberVerified(string key)
+        {
+            var length = Encoding.UTF8.GetByteCount(key);
+            if (length > MaxMaskedBytes)
+            {
+                return;
+            }
+
+            var masked = new byte[length];
+            Mask(key, masked);
+            Volatile.Write(ref _maskedKey, masked);
+        }
+
+        private static void Mask(string key, Span<byte> destination)
+        {
+            Encoding.UTF8.GetBytes(key, destination);
+            for (var i = 0; i < destination.Length; i++)
+            {
+                destination[i] ^= Pad[i];
+            }
+        }
+    }
 }

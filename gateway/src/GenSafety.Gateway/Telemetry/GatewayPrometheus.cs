@@ -32,8 +32,12 @@ public static class GatewayPrometheus
         // then write events on every request. Runtime health comes from the "System.Runtime" meter instead
         // (observable instruments, no per-request cost).
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
+        // Exemplars (trace ids on histogram buckets) cost a lookup and a lock on every observation.
+        var factory = Metrics.WithCustomRegistry(Metrics.DefaultRegistry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         Metrics.ConfigureMeterAdapter(options =>
         {
+            options.MetricFactory = factory;
             // Only the gateway's own meters: ASP.NET Core's per-request meters would double what
             // gensafety.gateway.* already records and cost CPU on every request.
             options.InstrumentFilterPredicate = instrument =>
