@@ -151,6 +151,18 @@ public sealed class UpstreamFailureTests
     }
 
     [Fact]
+    public async Task Request_UpstreamNoContent_PassesThrough()
+    {
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(string.Empty, 204);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url);
+        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+
+        var response = await client.GetAsync("/v1/models");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Request_UpstreamOpenAIError_PassesThroughWithStatus()
     {
         await using var upstream = await ScriptedUpstream.StartFixedAsync("""{"error":{"message":"model not found","type":"invalid_request_error","code":"model_not_found","param":"model"}}""", 400, "application/json");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Requests;
@@ -59,8 +60,9 @@ internal sealed partial class GatewayTransformProvider : ITransformProvider
     private async ValueTask TransformResponseAsync(ResponseTransformContext context, string routeKind)
     {
         var upstream = context.ProxyResponse;
-        if (upstream is null)
+        if (upstream is null || upstream.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified)
         {
+            // No body to interpret.
             return;
         }
 
