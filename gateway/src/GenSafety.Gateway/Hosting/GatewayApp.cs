@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Health;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
@@ -42,6 +43,7 @@ public static class GatewayApp
             proxy.UseMiddleware<IdentityMiddleware>();
             proxy.UseMiddleware<UsageRecordingMiddleware>();
             proxy.UseMiddleware<RequestBodyMiddleware>();
+            proxy.UseMiddleware<AdmissionMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.State;
@@ -20,6 +21,7 @@ internal static class OptionsStartupCheck
         Check<IdentityOptions>(services, failures);
         Check<ProxyOptions>(services, failures);
         Check<StateStoreOptions>(services, failures);
+        Check<AdmissionOptions>(services, failures);
 
         if (failures.Count > 0)
         {

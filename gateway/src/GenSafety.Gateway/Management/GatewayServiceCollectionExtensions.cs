@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Health;
 using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Identity;
@@ -23,6 +24,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<ProxyOptions, ProxyOptionsValidator>().Bind(configuration.GetSection(ProxyOptions.SectionName));
 
         services.AddClientStateStore(configuration);
+        services.AddAdmission(configuration);
+        services.AddSingleton<PromptTokenCounter>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<AdminAuthenticationFilter>();
