@@ -4,6 +4,7 @@ using GenSafety.Gateway.Health;
 using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Gateway.Streaming;
 using GenSafety.Gateway.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Forwarder;
@@ -26,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddClientStateStore(configuration);
         services.AddAdmission(configuration);
         services.AddSingleton<PromptTokenCounter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<AdminAuthenticationFilter>();

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
+using Microsoft.AspNetCore.Http;
 
 namespace GenSafety.Gateway.Tests.Enforcement.Admission;
 
@@ -87,6 +88,43 @@ public sealed class AdmissionThroughGatewayTests
         var third = await client.PostAsync("/v1/chat/completions", Chat(190));
         var error = await ErrorAssert.IsOpenAIErrorAsync(third, HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.Contains("tokens", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Tokens_Stream_ChargedForWhatWasStreamed()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            foreach (var word in new[] { "The", " sea", " is" })
+            {
+                await context.Response.WriteAsync($"data: {{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}}}}]}}\n\n");
+            }
+
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+        });
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, Policies);
+        using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "streamer", "two-hundred-tokens"));
+        static StringContent Stream(int maxTokens) => new(
+            $$"""{"model":"m","stream":true,"max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
+
+        var first = await client.PostAsync("/v1/chat/completions", Stream(150));
+        Assert.Contains("[DONE]", await first.Content.ReadAsStringAsync());
+
+        // Three content chunks were streamed, so 147 of the 150 reserved tokens come back and the same request fits.
+        HttpResponseMessage second = null!;
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            second = await client.PostAsync("/v1/chat/completions", Stream(150));
+            if (second.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
     }
 
     [Fact]

@@ -81,6 +81,7 @@ internal sealed partial class AdmissionMiddleware
             return;
         }
 
+        context.Features.Set(reservation);
         try
         {
             await _next(context);
@@ -112,8 +113,8 @@ internal sealed partial class AdmissionMiddleware
         }
     }
 
-    // What the client got: the upstream's usage when known; nothing when the request failed; else the reservation
-    // stands (streams without include_usage).
+    // What the client got: the upstream's usage (JSON), or what StreamedUsageTransform counted (streams); nothing
+    // when the request failed; else the reservation stands.
     private static long ActualOutputTokens(HttpContext context, AdmissionReservation reservation)
     {
         if (context.Features.Get<TokenUsage>() is { } usage)
