@@ -1,0 +1,92 @@
+using GenSafety.Gateway.Enforcement.ProofOfWork;
+using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Tests.Infrastructure;
+using GenSafety.LoadTests.ProofOfWork;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenSafety.Gateway.Tests.Enforcement.ProofOfWork;
+
+[Collection(SharedRedisDefinition.Name)]
+public sealed class ProofOfWorkServiceTests(SharedRedisFixture redis)
+{
+    public static TheoryData<bool> Stores => [false, true];
+
+    private ServiceProvider Build(bool useRedis, TimeProvider? time = null) =>
+        PowTestServices.Build(useRedis ? redis.EndPoint : null, time, SharedRedisFixture.NewKeyPrefix());
+
+    private static string Solve(ProofOfWorkChallenge challenge)
+    {
+        (string token, int bits) = ProofOfWorkSolver.ParseChallenge(challenge.HeaderValue);
+        return ProofOfWorkSolver.ProofHeader(token, ProofOfWorkSolver.Solve(token, bits, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task IssueSolveVerify_ValidOnce_ThenReplayed(bool useRedis)
+    {
+        await using ServiceProvider services = Build(useRedis);
+        var pow = services.GetRequiredService<ProofOfWorkService>();
+        ClientIdentity client = PowTestServices.NewClient();
+
+        ProofOfWorkChallenge challenge = pow.Issue(client, 10);
+        string proof = Solve(challenge);
+
+        Assert.Equal($"{challenge.Token}; bits=10", challenge.HeaderValue);
+        Assert.Equal(ChallengeResult.Valid, (await pow.VerifyAsync(proof, client, default)).Result);
+        Assert.Equal(ChallengeResult.Replayed, (await pow.VerifyAsync(proof, client, default)).Result);
+        Assert.IsType(useRedis ? typeof(RedisChallengeReplayGuard) : typeof(InMemoryChallengeReplayGuard), services.GetRequiredService<IChallengeReplayGuard>());
+    }
+
+    [Fact]
+    public async Task Verify_Expired_UsesInjectedClock()
+    {
+        var time = new TestTimeProvider();
+        await using ServiceProvider services = Build(useRedis: false, time);
+        var pow = services.GetRequiredService<ProofOfWorkService>();
+        ClientIdentity client = PowTestServices.NewClient();
+        ProofOfWorkChallenge challenge = pow.Issue(client, 4);
+        string proof = Solve(challenge);
+
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(ChallengeResult.Expired, (await pow.VerifyAsync(proof, client, default)).Result);
+    }
+
+    [Fact]
+    public async Task Verify_RejectedProof_DoesNotConsumeToken()
+    {
+        await using ServiceProvider services = Build(useRedis: true);
+        var pow = services.GetRequiredService<ProofOfWorkService>();
+        ClientIdentity client = PowTestServices.NewClient();
+        ProofOfWorkChallenge challenge = pow.Issue(client, 10);
+        string proof = Solve(challenge);
+
+        Assert.Equal(ChallengeResult.WrongClient, (await pow.VerifyAsync(proof, PowTestServices.NewClient(client.Tenant), default)).Result);
+        Assert.Equal(ChallengeResult.Valid, (await pow.VerifyAsync(proof, client, default)).Result);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("token-without-nonce")]
+    [InlineData(":nonce")]
+    public async Task Verify_MalformedHeader_IsMalformed(string? header)
+    {
+        await using ServiceProvider services = Build(useRedis: false);
+
+        ChallengeVerification result = await services.GetRequiredService<ProofOfWorkService>().VerifyAsync(header, PowTestServices.NewClient(), default);
+
+        Assert.Equal(ChallengeResult.Malformed, result.Result);
+    }
+
+    [Fact]
+    public async Task Calibration_FollowsOptions()
+    {
+        await using ServiceProvider services = Build(useRedis: false);
+        var pow = services.GetRequiredService<ProofOfWorkService>();
+
+        Assert.Equal((8, 28), (pow.Calibration.MinBits, pow.Calibration.MaxBits));
+        Assert.Equal(DifficultyCalibration.FromOptions(services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value).Slope, pow.Calibration.Slope);
+    }
+}
