@@ -2,6 +2,7 @@ using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.LoadTests.ProofOfWork;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -88,5 +89,15 @@ public sealed class ProofOfWorkServiceTests(SharedRedisFixture redis)
 
         Assert.Equal((8, 28), (pow.Calibration.MinBits, pow.Calibration.MaxBits));
         Assert.Equal(DifficultyCalibration.FromOptions(services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value).Slope, pow.Calibration.Slope);
+    }
+
+    [Fact]
+    public async Task AddProofOfWork_WithoutSecret_FailsValidation()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection([]).Build();
+        await using ServiceProvider services = new ServiceCollection().AddLogging().AddProofOfWork(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value);
+        Assert.Contains(error.Failures, f => f.Contains("Secret", StringComparison.Ordinal));
     }
 }
