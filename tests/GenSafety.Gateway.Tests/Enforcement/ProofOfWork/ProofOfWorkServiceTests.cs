@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Tests.Infrastructure;
@@ -99,5 +100,42 @@ public sealed class ProofOfWorkServiceTests(SharedRedisFixture redis)
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value);
         Assert.Contains(error.Failures, f => f.Contains("Secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_CountIssuedAndVerificationsByResult()
+    {
+        await using ServiceProvider services = Build(useRedis: false);
+        var pow = services.GetRequiredService<ProofOfWorkService>();
+        IMeterFactory factory = services.GetRequiredService<IMeterFactory>();
+        var measurements = new List<(string Name, string Tag)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name.StartsWith("gensafety.pow.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+            }
+        });
+        listener.Start();
+        ClientIdentity client = PowTestServices.NewClient();
+
+        ProofOfWorkChallenge challenge = pow.Issue(client, 6);
+        string proof = Solve(challenge);
+        await pow.VerifyAsync(proof, client, default);
+        await pow.VerifyAsync(proof, client, default);
+        await pow.VerifyAsync("x:y", client, default);
+
+        Assert.Equal(
+            [("gensafety.pow.issued", "bits=6"), ("gensafety.pow.verifications", "result=valid"),
+             ("gensafety.pow.verifications", "result=replayed"), ("gensafety.pow.verifications", "result=malformed")],
+            measurements);
     }
 }

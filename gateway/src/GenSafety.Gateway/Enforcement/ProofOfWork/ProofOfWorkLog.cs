@@ -11,7 +11,7 @@ internal static partial class ProofOfWorkLog
         Message = "Proof of work of {Bits} bits accepted from client '{ClientId}' of tenant '{Tenant}'.")]
     public static partial void Accepted(ILogger logger, string tenant, string clientId, int bits);
 
-    [LoggerMessage(EventId = 4102, EventName = "ProofOfWorkRejected", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4102, EventName = "ProofOfWorkRejected", Level = LogLevel.Debug,
         Message = "Proof of work from client '{ClientId}' of tenant '{Tenant}' rejected: {Result}.")]
     public static partial void Rejected(ILogger logger, string tenant, string clientId, ChallengeResult result);
 }

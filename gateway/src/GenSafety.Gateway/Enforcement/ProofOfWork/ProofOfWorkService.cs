@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using GenSafety.Gateway.Hosting;
@@ -27,10 +28,15 @@ public sealed class ProofOfWorkService
     private readonly IChallengeReplayGuard _replayGuard;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ProofOfWorkService> _logger;
+    private readonly ProofOfWorkMetrics _metrics;
 
     /// <summary>Creates the service; the options must be valid (<see cref="ProofOfWorkOptionsValidator"/>).</summary>
     public ProofOfWorkService(
-        IOptions<ProofOfWorkOptions> options, IChallengeReplayGuard replayGuard, TimeProvider timeProvider, ILogger<ProofOfWorkService> logger)
+        IOptions<ProofOfWorkOptions> options,
+        IChallengeReplayGuard replayGuard,
+        TimeProvider timeProvider,
+        IMeterFactory meterFactory,
+        ILogger<ProofOfWorkService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(replayGuard);
@@ -48,6 +54,7 @@ public sealed class ProofOfWorkService
         _replayGuard = replayGuard;
         _timeProvider = timeProvider;
         _logger = logger;
+        _metrics = new ProofOfWorkMetrics(meterFactory);
         Calibration = DifficultyCalibration.FromOptions(value);
     }
 
@@ -61,6 +68,7 @@ public sealed class ProofOfWorkService
         DateTimeOffset expiresAt = _timeProvider.GetUtcNow() + _lifetime;
         string token = ChallengeToken.Issue(_key, client, bits, expiresAt);
         ProofOfWorkLog.Issued(_logger, client.Tenant, client.ClientId, bits);
+        _metrics.Issued(bits);
         return new ProofOfWorkChallenge(token, bits, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt.ToUnixTimeMilliseconds()),
             string.Create(CultureInfo.InvariantCulture, $"{token}; bits={bits}"));
     }
@@ -81,12 +89,14 @@ public sealed class ProofOfWorkService
             verification = verification with { Result = ChallengeResult.Replayed };
         }
 
+        _metrics.Verified(verification.Result);
         if (verification.IsValid)
         {
             ProofOfWorkLog.Accepted(_logger, client.Tenant, client.ClientId, verification.Claims!.Bits);
         }
         else
         {
+            // Debug only: the volume of rejections is the client's to choose; gensafety.pow.verifications counts them.
             ProofOfWorkLog.Rejected(_logger, client.Tenant, client.ClientId, verification.Result);
         }
 

@@ -27,6 +27,7 @@ public static class ProofOfWorkServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<ProofOfWorkOptions, ProofOfWorkOptionsValidator>()
             .Bind(configuration.GetSection(ProofOfWorkOptions.SectionName));
+        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChallengeReplayGuard>(static sp =>
             sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
