@@ -138,4 +138,24 @@ public sealed class ProofOfWorkServiceTests(SharedRedisFixture redis)
              ("gensafety.pow.verifications", "result=replayed"), ("gensafety.pow.verifications", "result=malformed")],
             measurements);
     }
+
+    [Fact]
+    public async Task AddProofOfWork_BindsCalibrationFromConfiguration()
+    {
+        const string Section = PowTestServices.Section;
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{Section}:Secret"] = PowTestServices.Secret,
+            [$"{Section}:Calibration:0:Bits"] = "12",
+            [$"{Section}:Calibration:0:Seconds"] = "0.002",
+            [$"{Section}:Calibration:1:Bits"] = "20",
+            [$"{Section}:Calibration:1:Seconds"] = "0.46",
+        }).Build();
+        await using ServiceProvider services = new ServiceCollection().AddLogging().AddProofOfWork(configuration).BuildServiceProvider();
+
+        DifficultyCalibration calibration = services.GetRequiredService<ProofOfWorkService>().Calibration;
+
+        Assert.Equal(8 / Math.Log10(0.46 / 0.002), calibration.Slope, 6);
+        Assert.Equal(20, calibration.BitsForSeconds(0.46), 6);
+    }
 }
