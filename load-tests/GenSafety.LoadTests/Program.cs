@@ -2,12 +2,18 @@ using System.Runtime.InteropServices;
 using GenSafety.LoadTests.Cli;
 using GenSafety.LoadTests.EchoUpstream;
 using GenSafety.LoadTests.Orchestration;
+using GenSafety.LoadTests.ProofOfWork;
 
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
 if (command == "echo-upstream")
 {
     return await EchoUpstreamApp.RunAsync(rest);
+}
+
+if (command == "pow-solve")
+{
+    return SolveCommand.Run(rest);
 }
 
 if (command is not ("run" or "selftest"))
