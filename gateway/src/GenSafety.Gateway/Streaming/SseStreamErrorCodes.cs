@@ -1,3 +1,5 @@
+using GenSafety.Gateway.Errors;
+
 namespace GenSafety.Gateway.Streaming;
 
 /// <summary>
@@ -15,7 +17,7 @@ public static class SseStreamErrorCodes
     public const string GatewayErrorType = "server_error";
 
     /// <summary>An upstream event was not valid UTF-8, or its data (other than <c>[DONE]</c>) was not one JSON object.</summary>
-    public const string UpstreamInvalidResponse = "upstream_invalid_response";
+    public const string UpstreamInvalidResponse = ErrorCodes.UpstreamInvalidResponse;
 
     /// <summary>An upstream event was larger than <see cref="SseReaderOptions.MaxEventBytes"/>.</summary>
     public const string UpstreamEventTooLarge = "upstream_event_too_large";
@@ -27,8 +29,8 @@ public static class SseStreamErrorCodes
     public const string UpstreamReadFailed = "upstream_read_failed";
 
     /// <summary>A read of the upstream was canceled without the client going away (an upstream activity timeout).</summary>
-    public const string UpstreamTimeout = "upstream_timeout";
+    public const string UpstreamTimeout = ErrorCodes.UpstreamTimeout;
 
     /// <summary>A stream-transform session (or the gateway itself) failed while the stream was being forwarded.</summary>
-    public const string GatewayError = "gateway_error";
+    public const string GatewayError = ErrorCodes.GatewayError;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Identity;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class ProofOfWorkService
     public const string ProofHeaderName = "x-gensafety-pow";
 
     /// <summary>Error code of the 429 that carries a challenge.</summary>
-    public const string ChallengeRequiredCode = "challenge_required";
+    public const string ChallengeRequiredCode = ErrorCodes.ChallengeRequired;
 
     private readonly byte[] _key;
     private readonly TimeSpan _lifetime;
