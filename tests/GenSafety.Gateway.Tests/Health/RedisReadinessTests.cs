@@ -26,8 +26,8 @@ public sealed class RedisReadinessTests
         await redis.StopAsync();
         var unready = await probe.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
-        // A key verified moments ago is still in the replica's cache: serving continues through a short outage.
-        (await client.GetAsync("/v1/models")).EnsureSuccessStatusCode();
+        // Fail-closed (the default): admission cannot read limits and levels, so even a cached key gets a clear 503.
+        await ErrorAssert.IsOpenAIErrorAsync(await client.GetAsync("/v1/models"), HttpStatusCode.ServiceUnavailable, "state_store_unavailable");
         // An unknown key needs the store: a clear 503, not a hang or a 500.
         using (var stranger = gateway.PublicWithKey("gsk_unknownid_secret"))
         {

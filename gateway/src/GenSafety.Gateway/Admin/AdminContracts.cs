@@ -37,7 +37,16 @@ public sealed record ClientResponse(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageResponse? Usage,
-    [property: JsonPropertyName("api_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey);
+    [property: JsonPropertyName("api_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey)
+{
+    /// <summary>The limits of the client's policy (shown by <c>GET</c>).</summary>
+    [JsonPropertyName("limits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PolicyLimitsResponse? Limits { get; init; }
+
+    /// <summary>Risk, level and reasons (shown by <c>GET</c>).</summary>
+    [JsonPropertyName("enforcement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EnforcementResponse? Enforcement { get; init; }
+}
 
 /// <summary>Usage counters as the admin API shows them.</summary>
 /// <param name="Requests">Requests.</param>

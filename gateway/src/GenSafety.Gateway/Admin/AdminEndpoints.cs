@@ -1,4 +1,6 @@
 using System.Text.Json;
+using GenSafety.Gateway.Enforcement.Admission;
+using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Identity;
@@ -12,13 +14,17 @@ public static class AdminEndpoints
 {
     private const long MaxAdminBodyBytes = 64 * 1024;
 
-    /// <summary>Adds <c>POST /admin/clients</c>, <c>GET /admin/clients/{id}</c> and <c>DELETE /admin/clients/{id}</c>.</summary>
+    /// <summary>
+    /// Adds <c>POST /admin/clients</c>, <c>GET /admin/clients/{id}</c>, <c>DELETE /admin/clients/{id}</c> and the
+    /// enforcement endpoints (<see cref="EnforcementAdminEndpoints"/>).
+    /// </summary>
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/admin").AddEndpointFilter<AdminAuthenticationFilter>().WithMetadata(AdminListenerMetadata.Instance);
         group.MapPost("/clients", CreateClientAsync);
         group.MapGet("/clients/{id}", GetClientAsync);
         group.MapDelete("/clients/{id}", DeleteClientAsync);
+        group.MapEnforcementEndpoints();
         return group;
     }
 
@@ -27,7 +33,7 @@ public static class AdminEndpoints
         CreateClientRequest request;
         try
         {
-            request = await ReadBodyAsync(context) ?? new CreateClientRequest();
+            request = await ReadBodyAsync<CreateClientRequest>(context) ?? new CreateClientRequest();
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
@@ -58,7 +64,8 @@ public static class AdminEndpoints
         }
     }
 
-    private static async Task GetClientAsync(HttpContext context, string id, string? tenant, IClientStateStore store, IOptions<IdentityOptions> options)
+    private static async Task GetClientAsync(
+        HttpContext context, string id, string? tenant, IClientStateStore store, IRiskStore risk, AdmissionPolicies policies, IOptions<IdentityOptions> options)
     {
         tenant ??= options.Value.DefaultTenant;
         if (!StateIds.IsValid(id) || !StateIds.IsValid(tenant))
@@ -77,7 +84,14 @@ public static class AdminEndpoints
             }
 
             var usage = await store.GetUsageAsync(tenant, id, context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(ToResponse(client, usage, null), context.RequestAborted);
+            var snapshot = await risk.GetAsync(tenant, id, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(
+                ToResponse(client, usage, null) with
+                {
+                    Limits = PolicyLimitsResponse.From(policies.Resolve(client.Policy)),
+                    Enforcement = EnforcementResponse.From(snapshot),
+                },
+                context.RequestAborted);
         }
         catch (StateStoreUnavailableException)
         {
@@ -85,13 +99,15 @@ public static class AdminEndpoints
         }
     }
 
-    private static async Task DeleteClientAsync(HttpContext context, string id, string? tenant, ClientRegistry registry, IOptions<IdentityOptions> options)
+    private static async Task DeleteClientAsync(
+        HttpContext context, string id, string? tenant, ClientRegistry registry, IRiskStore risk, IOptions<IdentityOptions> options)
     {
         tenant ??= options.Value.DefaultTenant;
         try
         {
             if (StateIds.IsValid(id) && StateIds.IsValid(tenant) && await registry.DeleteAsync(tenant, id, context.RequestAborted))
             {
+                await risk.DeleteAsync(tenant, id, context.RequestAborted);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }
@@ -104,7 +120,9 @@ public static class AdminEndpoints
         }
     }
 
-    private static async Task<CreateClientRequest?> ReadBodyAsync(HttpContext context)
+    /// <summary>Reads a small JSON body (null when empty); throws <see cref="JsonException"/> or <see cref="InvalidDataException"/>.</summary>
+    internal static async Task<T?> ReadBodyAsync<T>(HttpContext context)
+        where T : class
     {
         if (context.Request.ContentLength is 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey("Transfer-Encoding")))
         {
@@ -116,7 +134,7 @@ public static class AdminEndpoints
             throw new InvalidDataException("Body too large.");
         }
 
-        return await JsonSerializer.DeserializeAsync<CreateClientRequest>(context.Request.Body, cancellationToken: context.RequestAborted);
+        return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, cancellationToken: context.RequestAborted);
     }
 
     private static ClientResponse ToResponse(ClientRecord client, ClientUsage? usage, string? key) => new(
@@ -124,9 +142,9 @@ public static class AdminEndpoints
         usage is null ? null : new UsageResponse(usage.Requests, usage.InputTokens, usage.OutputTokens, usage.LastSeen),
         key);
 
-    private static Task NotFoundAsync(HttpContext context, string id, string tenant)
+    internal static Task NotFoundAsync(HttpContext context, string id, string tenant)
         => OpenAIError.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No client '{id}' in tenant '{tenant}'.", "id");
 
-    private static Task StateStoreDownAsync(HttpContext context)
+    internal static Task StateStoreDownAsync(HttpContext context)
         => OpenAIError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StateStoreUnavailable, "The state store is unreachable; retry shortly.");
 }

@@ -18,7 +18,7 @@ public static class HealthEndpoints
         var report = await probe.CheckAsync(context.RequestAborted);
         var body = new
         {
-            status = report.Ready ? "ready" : "unready",
+            status = !report.Ready ? "unready" : report.Degraded ? "degraded" : "ready",
             state_store = new
             {
                 kind = report.StateStore.Kind,

@@ -1,4 +1,6 @@
+using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.State;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
 namespace GenSafety.Gateway.Health;
@@ -7,7 +9,14 @@ namespace GenSafety.Gateway.Health;
 /// <param name="Ready">Whether the gateway should receive traffic.</param>
 /// <param name="StateStore">State store health.</param>
 /// <param name="Upstreams">Per-cluster destination health.</param>
-public sealed record ReadinessReport(bool Ready, StateStoreHealth StateStore, IReadOnlyList<UpstreamClusterHealth> Upstreams);
+public sealed record ReadinessReport(bool Ready, StateStoreHealth StateStore, IReadOnlyList<UpstreamClusterHealth> Upstreams)
+{
+    /// <summary>
+    /// Serving without the shared store: Redis is unreachable and <c>GenSafety:Redis:FailureMode</c> is <c>open</c>, so
+    /// limits are per replica and approximate. Still ready (the replica serves), reported as <c>degraded</c>.
+    /// </summary>
+    public bool Degraded { get; init; }
+}
 
 /// <summary>Health of one YARP cluster.</summary>
 /// <param name="ClusterId">Cluster id.</param>
@@ -17,18 +26,21 @@ public sealed record UpstreamClusterHealth(string ClusterId, int HealthyDestinat
 
 /// <summary>
 /// Readiness: the state store answers (or the gateway runs in in-memory mode) and every cluster has at least one
-/// destination that active and passive health checks have not marked unhealthy.
+/// destination that active and passive health checks have not marked unhealthy. With Redis down and the failure mode
+/// <c>open</c> the replica stays ready and reports itself degraded.
 /// </summary>
 public sealed class ReadinessProbe
 {
     private readonly IClientStateStore _store;
     private readonly IProxyStateLookup _proxyState;
+    private readonly bool _failsOpen;
 
     /// <summary>Creates the probe.</summary>
-    public ReadinessProbe(IClientStateStore store, IProxyStateLookup proxyState)
+    public ReadinessProbe(IClientStateStore store, IProxyStateLookup proxyState, IOptions<AdmissionOptions> admission)
     {
         _store = store;
         _proxyState = proxyState;
+        _failsOpen = admission.Value.FailsOpen;
     }
 
     /// <summary>Checks everything once.</summary>
@@ -52,7 +64,8 @@ public sealed class ReadinessProbe
             clusters.Add(new UpstreamClusterHealth(cluster.ClusterId, healthy, total));
         }
 
-        var ready = store.Healthy && clusters.Count > 0 && clusters.TrueForAll(c => c.HealthyDestinations > 0);
-        return new ReadinessReport(ready, store, clusters);
+        var degraded = !store.Healthy && _failsOpen;
+        var ready = (store.Healthy || degraded) && clusters.Count > 0 && clusters.TrueForAll(c => c.HealthyDestinations > 0);
+        return new ReadinessReport(ready, store, clusters) { Degraded = degraded };
     }
 }

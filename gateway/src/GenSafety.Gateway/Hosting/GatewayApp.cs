@@ -5,7 +5,6 @@ using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.Telemetry;
-using GenSafety.Gateway.Usage;
 using Prometheus;
 
 namespace GenSafety.Gateway.Hosting;
@@ -41,7 +40,6 @@ public static class GatewayApp
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<IdentityMiddleware>();
-            proxy.UseMiddleware<UsageRecordingMiddleware>();
             proxy.UseMiddleware<RequestBodyMiddleware>();
             proxy.UseMiddleware<AdmissionMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();

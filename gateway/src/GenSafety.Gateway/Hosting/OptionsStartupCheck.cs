@@ -1,5 +1,7 @@
 using GenSafety.Gateway.Admin;
 using GenSafety.Gateway.Enforcement.Admission;
+using GenSafety.Gateway.Enforcement.Levels;
+using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.State;
@@ -22,6 +24,8 @@ internal static class OptionsStartupCheck
         Check<ProxyOptions>(services, failures);
         Check<StateStoreOptions>(services, failures);
         Check<AdmissionOptions>(services, failures);
+        Check<EnforcementOptions>(services, failures);
+        Check<ProofOfWorkOptions>(services, failures);
 
         if (failures.Count > 0)
         {

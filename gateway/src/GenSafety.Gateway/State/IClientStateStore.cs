@@ -24,6 +24,9 @@ public interface IClientStateStore
     /// <summary>Returns the client, or <see langword="null"/> when none has that id in the tenant.</summary>
     ValueTask<ClientRecord?> GetClientAsync(string tenant, string clientId, CancellationToken cancellationToken);
 
+    /// <summary>Changes the client's policy; returns the updated client, or <see langword="null"/> when it does not exist.</summary>
+    ValueTask<ClientRecord?> SetPolicyAsync(string tenant, string clientId, string policy, CancellationToken cancellationToken);
+
     /// <summary>Returns the stored credential for a key id, or <see langword="null"/> (also for a malformed id, which cannot exist).</summary>
     ValueTask<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken);
 

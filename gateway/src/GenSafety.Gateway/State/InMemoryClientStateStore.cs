@@ -152,6 +152,25 @@ public sealed class InMemoryClientStateStore : IClientStateStore
     /// <inheritdoc />
     public ValueTask<StateStoreHealth> CheckHealthAsync(CancellationToken cancellationToken) => Healthy;
 
+    /// <inheritdoc />
+    public ValueTask<ClientRecord?> SetPolicyAsync(string tenant, string clientId, string policy, CancellationToken cancellationToken)
+    {
+        StateIds.Validate(tenant, nameof(tenant));
+        StateIds.Validate(clientId, nameof(clientId));
+        StateIds.Validate(policy, nameof(policy));
+        long start = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            if (!_clients.TryGetValue((tenant, clientId), out ClientEntry? entry))
+            {
+                return new(Timed<ClientRecord?>(StateOperations.SetPolicy, start, null));
+            }
+
+            entry.Client = entry.Client with { Policy = policy };
+            return new(Timed<ClientRecord?>(StateOperations.SetPolicy, start, entry.Client));
+        }
+    }
+
     private T Timed<T>(string operation, long startTimestamp, T result)
     {
         _metrics.RecordDuration(operation, StateStoreKinds.Memory, startTimestamp);
@@ -160,7 +179,7 @@ public sealed class InMemoryClientStateStore : IClientStateStore
 
     private sealed class ClientEntry(ClientRecord client, string keyId)
     {
-        public ClientRecord Client { get; } = client;
+        public ClientRecord Client { get; set; } = client;
 
         public List<string> KeyIds { get; } = [keyId];
 

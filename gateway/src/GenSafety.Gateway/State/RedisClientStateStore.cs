@@ -72,6 +72,24 @@ public sealed class RedisClientStateStore : IClientStateStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<ClientRecord?> SetPolicyAsync(string tenant, string clientId, string policy, CancellationToken cancellationToken)
+    {
+        StateIds.Validate(tenant, nameof(tenant));
+        StateIds.Validate(clientId, nameof(clientId));
+        StateIds.Validate(policy, nameof(policy));
+        RedisResult result = await ExecuteAsync(
+            StateOperations.SetPolicy, (_keys.Client(tenant, clientId), policy),
+            static (db, s) => db.ScriptEvaluateAsync(RedisScripts.SetPolicy, [s.Item1], [s.policy]), cancellationToken);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var v = (RedisValue[])result!;
+        return new ClientRecord(v[0]!, v[1]!, v[2]!, v[3]!, StateTime.FromUnixMs((long)v[4]));
+    }
+
+    /// <inheritdoc />
     public async ValueTask<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         // A malformed id cannot have been stored; answering null keeps untrusted input off the error path.

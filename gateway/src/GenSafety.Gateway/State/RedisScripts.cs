@@ -51,4 +51,14 @@ internal static class RedisScripts
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return {requests, input, output}
         """;
+
+    /// <summary>
+    /// KEYS: client hash. ARGV: policy. Sets the policy of an existing client (admission reads it on every request, so
+    /// every replica applies it from the next request); returns the client's fields, or nil when it does not exist.
+    /// </summary>
+    public const string SetPolicy = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        redis.call('HSET', KEYS[1], 'policy', ARGV[1])
+        return redis.call('HMGET', KEYS[1], 'id', 'tenant', 'policy', 'name', 'created')
+        """;
 }

@@ -5,6 +5,7 @@ internal static class StateOperations
 {
     public const string CreateClient = "create_client";
     public const string GetClient = "get_client";
+    public const string SetPolicy = "set_policy";
     public const string GetApiKey = "get_api_key";
     public const string DeleteClient = "delete_client";
     public const string RecordUsage = "record_usage";

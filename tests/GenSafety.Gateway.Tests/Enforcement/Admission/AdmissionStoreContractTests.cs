@@ -47,7 +47,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Requests_LimitAdmitted_ThenRejectedWithRetryAfter_ThenRefills()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(rpm: 5);
 
         for (int i = 0; i < 5; i++)
@@ -77,7 +77,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_ReserveInputPlusOutput_ReconcileReturnsTheDifference()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(tpm: 1000);
 
         AdmissionDecision first = await Admit(client, limits, input: 100, output: 800);
@@ -104,7 +104,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_RequestLargerThanTheLimit_NeverAdmitted()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         AdmissionDecision d = await Admit(client, AdmissionTestServices.Limits(tpm: 100), input: 101);
         Assert.Equal(AdmissionLimit.Tokens, d.Limit);
         Assert.Equal(TimeSpan.FromMinutes(1), d.RetryAfter);
@@ -113,7 +113,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrentStreams_SlotsTakenAndReleased()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(streams: 2);
 
         AdmissionDecision a = await Admit(client, limits, stream: true);
@@ -136,7 +136,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task DailyQuota_ExhaustedUntilUtcMidnight_ReconcileRefunds()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(daily: 1000);
 
         AdmissionDecision first = await Admit(client, limits, input: 100, output: 500);
@@ -157,7 +157,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Rejection_ChargesNothing()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(rpm: 100, tpm: 1000, daily: 100_000);
         Assert.True((await Admit(client, limits, input: 900)).Admitted);
         for (int i = 0; i < 10; i++)
@@ -174,7 +174,7 @@ public abstract class AdmissionStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Unlimited_AlwaysAdmitted()
     {
-        ClientIdentity client = AdmissionTestServices.NewClient(Tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_services!, Tenant);
         for (int i = 0; i < 20; i++)
         {
             AdmissionDecision d = await Admit(client, PolicyLimits.Unlimited, input: 1_000_000, stream: true);

@@ -50,7 +50,7 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
     {
         IAdmissionStore a = Replica().GetRequiredService<IAdmissionStore>();
         IAdmissionStore b = Replica().GetRequiredService<IAdmissionStore>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(rpm: 50);
         // A one-minute GCRA window: refill during the run is at most a few requests; pin "now" to remove even that.
         DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -67,7 +67,7 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
     {
         IAdmissionStore a = Replica().GetRequiredService<IAdmissionStore>();
         IAdmissionStore b = Replica().GetRequiredService<IAdmissionStore>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(tpm: 1000, streams: 1000);
         DateTimeOffset now = DateTimeOffset.UtcNow;
 
@@ -97,7 +97,7 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
         ServiceProvider replica = Replica();
         IAdmissionStore store = replica.GetRequiredService<IAdmissionStore>();
         IConnectionMultiplexer connection = replica.GetRequiredService<IConnectionMultiplexer>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(rpm: 1000, tpm: 100_000, streams: 100, daily: 1_000_000);
         AdmissionDecision warm = await store.AdmitAsync(Request(client, 1, 1, true), limits, default); // loads the script
         await store.ReconcileAsync(warm.Reservation!, 0, default);
@@ -122,18 +122,17 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
         Assert.Equal(Batch, after.GetValueOrDefault("evalsha") - before.GetValueOrDefault("evalsha"));
         Assert.Equal(0, after.GetValueOrDefault("eval") - before.GetValueOrDefault("eval"));
 
-        // Reconciliation: one script; stream release: one ZREM.
+        // Settlement (reconciliation, stream release and usage together): one script.
         session = new ProfilingSession();
-        await store.ReconcileAsync(reservations[0], 5, default);
-        await store.ReleaseStreamAsync(reservations[0], default);
-        Assert.Equal(["eval", "zrem"], session.FinishProfiling().Select(c => c.Command.ToLowerInvariant()).Select(c => c == "evalsha" ? "eval" : c));
+        await store.SettleAsync(reservations[0], 5, new UsageDelta(3, 5), default);
+        Assert.Equal(["eval"], session.FinishProfiling().Select(c => c.Command.ToLowerInvariant()).Select(c => c == "evalsha" ? "eval" : c));
     }
 
     [Fact]
     public async Task Keys_HaveTtlsAndTheDocumentedNames()
     {
         IAdmissionStore store = Replica().GetRequiredService<IAdmissionStore>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         await store.AdmitAsync(Request(client, 10, 10, true), AdmissionTestServices.Limits(rpm: 10, tpm: 1000, streams: 2, daily: 5000), default);
 
         IServer server = _admin.GetServers()[0];
@@ -150,7 +149,7 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
     public async Task FailClosed_RedisStopped_ThrowsStateStoreUnavailableQuickly()
     {
         IAdmissionStore store = Replica("closed").GetRequiredService<IAdmissionStore>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         Assert.True((await store.AdmitAsync(Request(client), AdmissionTestServices.Limits(rpm: 10), default)).Admitted);
 
         await _redis.StopAsync();
@@ -166,7 +165,7 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
         ServiceProvider replica = Replica("open", replicas: 4);
         IAdmissionStore store = replica.GetRequiredService<IAdmissionStore>();
         var failover = replica.GetRequiredService<FailoverAdmissionStore>();
-        ClientIdentity client = AdmissionTestServices.NewClient(_tenant);
+        ClientIdentity client = AdmissionTestServices.NewClient(_admin.GetDatabase(), _tenant);
         PolicyLimits limits = AdmissionTestServices.Limits(rpm: 40);
         Assert.True((await store.AdmitAsync(Request(client), limits, default)).Admitted);
         Assert.False(failover.IsDegraded);
@@ -190,6 +189,8 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
         Assert.Equal(0, await store.ReconcileAsync(during[0].Reservation!, 0, default));
 
         await _redis.StartAsync();
+        // The test Redis keeps nothing across a restart; a production one persists its clients.
+        AdmissionTestServices.StoreClient(_admin.GetDatabase(), client);
 
         AdmissionDecision? back = null;
         var recovery = Stopwatch.StartNew();

@@ -93,13 +93,18 @@ public sealed class ProofOfWorkServiceTests(SharedRedisFixture redis)
     }
 
     [Fact]
-    public async Task AddProofOfWork_WithoutSecret_FailsValidation()
+    public async Task AddProofOfWork_WithoutSecret_SignsWithARandomKeyOfItsOwn()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection([]).Build();
-        await using ServiceProvider services = new ServiceCollection().AddLogging().AddProofOfWork(configuration).BuildServiceProvider();
+        await using ServiceProvider first = new ServiceCollection().AddLogging().AddProofOfWork(configuration).BuildServiceProvider();
+        await using ServiceProvider second = new ServiceCollection().AddLogging().AddProofOfWork(configuration).BuildServiceProvider();
+        var client = new ClientIdentity("c1", "t1", "default", "k1");
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value);
-        Assert.Contains(error.Failures, f => f.Contains("Secret", StringComparison.Ordinal));
+        ProofOfWorkChallenge challenge = first.GetRequiredService<ProofOfWorkService>().Issue(client, 4);
+        string proof = Solve(challenge);
+
+        Assert.True(first.GetRequiredService<ProofOfWorkService>().Inspect(proof, client).IsValid);
+        Assert.Equal(ChallengeResult.BadSignature, second.GetRequiredService<ProofOfWorkService>().Inspect(proof, client).Result);
     }
 
     [Fact]

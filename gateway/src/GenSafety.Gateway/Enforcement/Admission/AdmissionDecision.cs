@@ -19,6 +19,21 @@ public enum AdmissionLimit
 
     /// <summary>Daily token quota.</summary>
     DailyTokens = 4,
+
+    /// <summary>The client's level blocks it.</summary>
+    Blocked = 5,
+
+    /// <summary>The client's level needs proof-of-work and the request carried none.</summary>
+    ChallengeRequired = 6,
+
+    /// <summary>The client's level needs proof-of-work and the proof was invalid, expired, foreign or already used.</summary>
+    ChallengeRejected = 7,
+
+    /// <summary>The client's policy changed since its identity was cached: resolve it again (see <see cref="AdmissionDecision.StoredPolicy"/>).</summary>
+    PolicyChanged = 8,
+
+    /// <summary>The client no longer exists (deleted on any replica).</summary>
+    UnknownClient = 9,
 }
 
 /// <summary>State of one per-minute limit after the decision, for the <c>x-ratelimit-*</c> headers.</summary>
@@ -51,6 +66,21 @@ public sealed record AdmissionDecision
     /// <summary>Tokens left in today's quota; null when there is no quota.</summary>
     public long? DailyTokensRemaining { get; init; }
 
+    /// <summary>The client's enforcement level at the decision.</summary>
+    public Levels.EnforcementLevel Level { get; init; }
+
+    /// <summary>The client's decayed risk at the decision.</summary>
+    public double Risk { get; init; }
+
+    /// <summary>The client's B4B coverage as the detectors last wrote it, if ever.</summary>
+    public double? Coverage { get; init; }
+
+    /// <summary>The policy stored for the client, when it differs from the request's (<see cref="AdmissionLimit.PolicyChanged"/>).</summary>
+    public string? StoredPolicy { get; init; }
+
+    /// <summary>Whether the decision is about a limit (requests, tokens, streams or quota), not the client's level or identity.</summary>
+    public bool IsRateLimit => Limit is >= AdmissionLimit.Requests and <= AdmissionLimit.DailyTokens;
+
     /// <summary>Whether the decision was taken on local per-replica limits because Redis was unreachable.</summary>
     public bool Degraded { get; init; }
 
@@ -70,7 +100,7 @@ public sealed record AdmissionDecision
             }
         }
 
-        if (!Admitted)
+        if (!Admitted && (IsRateLimit || (Limit == AdmissionLimit.Blocked && RetryAfter > TimeSpan.Zero)))
         {
             yield return new("retry-after", ((long)Math.Ceiling(Math.Max(RetryAfter.TotalSeconds, 1))).ToString(CultureInfo.InvariantCulture));
         }

@@ -6,8 +6,9 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 
 /// <summary>
 /// Instruments of meter <c>GenSafety.Gateway.Admission</c>: <c>gensafety.admission.decisions</c>
-/// (outcome, limit, backend), <c>gensafety.admission.duration</c> (s; backend) and
-/// <c>gensafety.admission.fail_open</c> (decisions taken on local limits while Redis failed).
+/// (outcome, limit, backend), <c>gensafety.admission.duration</c> (s; backend),
+/// <c>gensafety.admission.fail_open</c> (decisions taken on local limits while Redis failed) and
+/// <c>gensafety.admission.fail_open.duration</c> (s, total time in fail-open).
 /// Tags are bounded: never a tenant or client id.
 /// </summary>
 public sealed class AdmissionMetrics
@@ -18,6 +19,9 @@ public sealed class AdmissionMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _failOpen;
     private readonly Histogram<double> _duration;
+    private readonly Lock _failOpenLock = new();
+    private long _failOpenSince;
+    private double _failOpenSeconds;
 
     /// <summary>Creates the instruments.</summary>
     public AdmissionMetrics(IMeterFactory meterFactory)
@@ -27,6 +31,8 @@ public sealed class AdmissionMetrics
         _decisions = meter.CreateCounter<long>("gensafety.admission.decisions", unit: "{decision}", description: "Admission decisions.");
         _failOpen = meter.CreateCounter<long>(
             "gensafety.admission.fail_open", unit: "{decision}", description: "Admission decisions taken on per-replica local limits because Redis was unreachable.");
+        meter.CreateObservableCounter(
+            "gensafety.admission.fail_open.duration", FailOpenSeconds, unit: "s", description: "Total time this replica admitted on local limits because Redis was unreachable.");
         _duration = meter.CreateHistogram<double>(
             "gensafety.admission.duration",
             unit: "s",
@@ -45,6 +51,11 @@ public sealed class AdmissionMetrics
         AdmissionLimit.Tokens => "tokens",
         AdmissionLimit.ConcurrentStreams => "concurrent_streams",
         AdmissionLimit.DailyTokens => "daily_tokens",
+        AdmissionLimit.Blocked => "blocked",
+        AdmissionLimit.ChallengeRequired => "challenge_required",
+        AdmissionLimit.ChallengeRejected => "challenge_rejected",
+        AdmissionLimit.PolicyChanged => "policy_changed",
+        AdmissionLimit.UnknownClient => "unknown_client",
         _ => "none",
     };
 
@@ -55,6 +66,31 @@ public sealed class AdmissionMetrics
         if (_decisions.Enabled || _duration.Enabled)
         {
             RecordDecisionCore(decision, backend, startTimestamp);
+        }
+    }
+
+    /// <summary>Marks the start of a fail-open period (for <c>gensafety.admission.fail_open.duration</c>).</summary>
+    public void RecordFailOpenStarted() => Interlocked.Exchange(ref _failOpenSince, Stopwatch.GetTimestamp());
+
+    /// <summary>Marks the end of a fail-open period: its length is added to the total.</summary>
+    public void RecordFailOpenEnded()
+    {
+        long since = Interlocked.Exchange(ref _failOpenSince, 0);
+        if (since != 0)
+        {
+            lock (_failOpenLock)
+            {
+                _failOpenSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
+            }
+        }
+    }
+
+    private double FailOpenSeconds()
+    {
+        long since = Volatile.Read(ref _failOpenSince);
+        lock (_failOpenLock)
+        {
+            return _failOpenSeconds + (since == 0 ? 0 : Stopwatch.GetElapsedTime(since).TotalSeconds);
         }
     }
 

@@ -11,6 +11,8 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 /// <item><term><c>gs:{tenant}:rl:{client}:streams</c></term><description>zset reservation id → slot expiry (ms); at most MaxConcurrentStreams members; expires after the slot TTL</description></item>
 /// <item><term><c>gs:{tenant}:rl:{client}:day:{yyyyMMdd}</c></term><description>tokens charged that UTC day; expires at its end</description></item>
 /// </list>
+/// Admission also reads the client hash and writes the usage hash of the state store (<c>RedisStateKeys</c>), and the
+/// enforcement keys (<c>EnforcementRedisKeys</c>).
 /// </summary>
 internal sealed class AdmissionRedisKeys(string prefix)
 {
@@ -21,12 +23,15 @@ internal sealed class AdmissionRedisKeys(string prefix)
         return [root + "req", root + "tok", root + "streams", Day(root, now)];
     }
 
-    /// <summary>The two keys of the reconciliation script: tokens TAT and the admission day's counter.</summary>
-    public RedisKey[] ForReconcile(string tenant, string clientId, DateTimeOffset admittedAt)
+    /// <summary>The keys of the settle script: tokens TAT, the admission day's counter, stream slots, usage hash, client hash.</summary>
+    public RedisKey[] ForSettle(string tenant, string clientId, DateTimeOffset admittedAt)
     {
         string root = Root(tenant, clientId);
-        return [root + "tok", Day(root, admittedAt)];
+        return [root + "tok", Day(root, admittedAt), root + "streams", $"{prefix}:{tenant}:usage:{clientId}", Client(tenant, clientId)];
     }
+
+    /// <summary>The client hash (owned by the state store; admission reads its policy).</summary>
+    public RedisKey Client(string tenant, string clientId) => $"{prefix}:{tenant}:client:{clientId}";
 
     /// <summary>The stream slot zset.</summary>
     public RedisKey Streams(string tenant, string clientId) => Root(tenant, clientId) + "streams";

@@ -1,3 +1,5 @@
+using GenSafety.Gateway.Enforcement.Levels;
+
 namespace GenSafety.Gateway.Enforcement.Admission;
 
 /// <summary>
@@ -9,14 +11,32 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 internal static class AdmissionRedisScripts
 {
     /// <summary>
-    /// KEYS: requests TAT, tokens TAT, stream slot zset, daily counter.
+    /// KEYS: requests TAT, tokens TAT, stream slot zset, daily counter, client hash, risk hash, audit stream,
+    /// proof-of-work replay key.
     /// ARGV: now ms, requests/min, tokens/min, max streams, daily quota, tokens to charge, is stream (0/1),
-    /// reservation id, slot TTL ms, ms until the day ends.
-    /// Returns {admitted, limit code, retry-after ms, requests remaining, requests reset ms,
-    /// tokens remaining, tokens reset ms, daily remaining (-1: no quota)}.
+    /// reservation id, slot TTL ms, ms until the day ends, policy name, proof-of-work level mask, block level mask,
+    /// proof status (0 none, 1 valid, 2 invalid), proof expiry ms, then the ladder's block
+    /// (<see cref="EnforcementRedisScripts.Ladder"/>) from index 16.
+    /// In order: the client must still exist (code 9) under the same policy (code 8, with the stored policy);
+    /// the ladder gives its level; a level that blocks refuses (code 5); the limits are checked; a level that
+    /// needs proof-of-work refuses without a valid, unused proof (codes 6, 7); only then is anything charged.
+    /// Returns {admitted, code, retry-after ms, requests remaining, requests reset ms, tokens remaining,
+    /// tokens reset ms, daily remaining (-1: no quota), level, risk, coverage ('' if none), stored policy}.
     /// </summary>
-    public const string Admit = """
+    public const string Admit = EnforcementRedisScripts.Ladder + "\n" + """
         local now = tonumber(ARGV[1])
+        local policy = redis.call('HGET', KEYS[5], 'policy')
+        if not policy then return {0, 9, 0, 0, 0, 0, 0, -1, 0, '0', '', ''} end
+        if policy ~= ARGV[11] then return {0, 8, 0, 0, 0, 0, 0, -1, 0, '0', '', policy} end
+        local level, risk, buntil, coverage = ladder(KEYS[6], KEYS[7], now, 16, 'decay', 'risk decayed')
+        local bit = 2 ^ level
+        local function reply(admitted, code, retry, rrem, rreset, trem, treset, drem)
+          return {admitted, code, math.ceil(retry), rrem, math.ceil(rreset), trem, math.ceil(treset), drem,
+            level, string.format('%.6f', risk), coverage or '', policy}
+        end
+        if math.floor(tonumber(ARGV[13]) / bit) % 2 == 1 then
+          return reply(0, 5, math.max(buntil - now, 0), 0, 0, 0, 0, -1)
+        end
         local rpm, tpm = tonumber(ARGV[2]), tonumber(ARGV[3])
         local maxs, quota = tonumber(ARGV[4]), tonumber(ARGV[5])
         local cost = tonumber(ARGV[6])
@@ -51,6 +71,13 @@ internal static class AdmissionRedisScripts
           used = tonumber(redis.call('GET', KEYS[4]) or '0')
           if used + cost > quota then fail(4, tonumber(ARGV[10])) end
         end
+        if code == 0 and math.floor(tonumber(ARGV[12]) / bit) % 2 == 1 then
+          if ARGV[14] == '0' then
+            code = 6
+          elseif ARGV[14] ~= '1' or not redis.call('SET', KEYS[8], 1, 'NX', 'PXAT', ARGV[15]) then
+            code = 7
+          end
+        end
         local admitted = 0
         if code == 0 then
           admitted = 1
@@ -82,18 +109,21 @@ internal static class AdmissionRedisScripts
           trem = math.max(math.floor((period - treset) * tpm / period + 1e-9), 0)
         end
         if quota > 0 then drem = math.max(quota - used, 0) end
-        return {admitted, code, math.ceil(retry), rrem, math.ceil(rreset), trem, math.ceil(treset), drem}
+        return reply(admitted, code, retry, rrem, rreset, trem, treset, drem)
         """;
 
     /// <summary>
-    /// KEYS: tokens TAT, daily counter. ARGV: now ms, tokens/min (0: none), tokens to return (negative: to
-    /// charge), daily quota (0: none), ms until the admission day ends.
-    /// A refund never makes the TAT earlier than now (the limit cannot go above full); an expired key is
-    /// not recreated for a refund, and the daily counter is only touched while its day lasts.
+    /// Settles an admitted request in one call, after its response. KEYS: tokens TAT, daily counter, stream slot
+    /// zset, usage hash, client hash. ARGV: now ms, tokens/min (0: none), tokens to return (negative: to charge),
+    /// daily quota (0: none), ms until the admission day ends, stream slot id ('' for none), input tokens and output
+    /// tokens to add to usage (-1: do not record usage), usage idle TTL ms.
+    /// A refund never makes the TAT earlier than now (the limit cannot go above full); an expired key is not
+    /// recreated for a refund, and the daily counter is only touched while its day lasts. Usage is recorded only
+    /// for a client that still exists, so a request racing a delete leaves nothing behind.
     /// </summary>
-    public const string Reconcile = """
+    public const string Settle = """
         local now, tpm, delta = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-        if tpm > 0 then
+        if delta ~= 0 and tpm > 0 then
           local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
           if tat > now or delta < 0 then
             tat = math.max(tat, now) - delta * 60000 / tpm
@@ -104,12 +134,20 @@ internal static class AdmissionRedisScripts
             end
           end
         end
-        if tonumber(ARGV[4]) > 0 and tonumber(ARGV[5]) > 0 then
+        if delta ~= 0 and tonumber(ARGV[4]) > 0 and tonumber(ARGV[5]) > 0 then
           local used = tonumber(redis.call('GET', KEYS[2]) or '0')
           if used > 0 or delta < 0 then
             used = math.max(used - delta, 0)
             redis.call('SET', KEYS[2], used, 'PX', ARGV[5])
           end
+        end
+        if ARGV[6] ~= '' then redis.call('ZREM', KEYS[3], ARGV[6]) end
+        if tonumber(ARGV[7]) >= 0 and redis.call('EXISTS', KEYS[5]) == 1 then
+          redis.call('HINCRBY', KEYS[4], 'requests', 1)
+          redis.call('HINCRBY', KEYS[4], 'input_tokens', ARGV[7])
+          redis.call('HINCRBY', KEYS[4], 'output_tokens', ARGV[8])
+          redis.call('HSET', KEYS[4], 'last_seen', ARGV[1])
+          redis.call('PEXPIRE', KEYS[4], ARGV[9])
         end
         return delta
         """;

@@ -13,6 +13,15 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 /// </param>
 public sealed record AdmissionRequest(ClientIdentity Identity, long InputTokens, long ReservedOutputTokens, bool IsStream, DateTimeOffset Now)
 {
+    /// <summary>Levels (bit k = level k) at which the request must carry a valid proof-of-work.</summary>
+    public int ProofOfWorkLevels { get; init; }
+
+    /// <summary>Levels (bit k = level k) at which the request is refused as blocked.</summary>
+    public int BlockLevels { get; init; }
+
+    /// <summary>The proof-of-work the request carried, already checked for signature, binding, expiry and work.</summary>
+    public ProofOfWorkProof Proof { get; init; } = ProofOfWorkProof.None;
+
     /// <summary>Tokens charged at admission: input plus reserved output.</summary>
     public long ReservedTokens => InputTokens + ReservedOutputTokens;
 
@@ -25,6 +34,22 @@ public sealed record AdmissionRequest(ClientIdentity Identity, long InputTokens,
         ArgumentOutOfRangeException.ThrowIfNegative(InputTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(ReservedOutputTokens);
     }
+}
+
+/// <summary>A proof-of-work carried by a request, as checked locally; redeeming it (single use) is part of admission.</summary>
+/// <param name="Status">0: none, 1: valid and not yet redeemed here, 2: present but invalid.</param>
+/// <param name="TokenId">The token's id (for the replay marker) when valid.</param>
+/// <param name="ExpiresAt">The token's expiry when valid.</param>
+public sealed record ProofOfWorkProof(int Status, string? TokenId, DateTimeOffset ExpiresAt)
+{
+    /// <summary>No proof.</summary>
+    public static ProofOfWorkProof None { get; } = new(0, null, default);
+
+    /// <summary>A proof that failed local checks.</summary>
+    public static ProofOfWorkProof Invalid { get; } = new(2, null, default);
+
+    /// <summary>A proof that passed local checks.</summary>
+    public static ProofOfWorkProof Valid(string tokenId, DateTimeOffset expiresAt) => new(1, tokenId, expiresAt);
 }
 
 /// <summary>What an admitted request holds until it ends: pass it to reconciliation and stream release.</summary>

@@ -13,7 +13,8 @@ public static class AdmissionServiceCollectionExtensions
     /// <c>GenSafety:Redis:FailureMode</c>), registers <see cref="AdmissionPolicies"/>, <see cref="AdmissionMetrics"/>
     /// and <see cref="IAdmissionStore"/>: with a Redis connection string, a <see cref="FailoverAdmissionStore"/> over
     /// <see cref="RedisAdmissionStore"/> (sharing the process's <see cref="StackExchange.Redis.IConnectionMultiplexer"/>
-    /// from <c>AddClientStateStore</c>, which this calls), otherwise an <see cref="InMemoryAdmissionStore"/>.
+    /// from <c>AddClientStateStore</c>, which this calls), otherwise an <see cref="InMemoryAdmissionStore"/>; and the
+/// enforcement ladder (<c>AddEnforcementLevels</c>) and proof-of-work (<c>AddProofOfWork</c>) that admission decides with.
     /// </summary>
     public static IServiceCollection AddAdmission(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +22,8 @@ public static class AdmissionServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddClientStateStore(configuration);
+        services.AddEnforcementLevels(configuration);
+        services.AddProofOfWork(configuration);
         services.AddOptionsWithValidateOnStart<AdmissionOptions, AdmissionOptionsValidator>()
             .Configure(options =>
             {

@@ -1,3 +1,4 @@
+using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
 
     private readonly RedisAdmissionStore _redis;
     private readonly InMemoryAdmissionStore _local;
+    private readonly InMemoryRiskStore _mirror;
     private readonly AdmissionMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -28,9 +30,11 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
 
     /// <summary>Creates the decorator.</summary>
     public FailoverAdmissionStore(
-        RedisAdmissionStore redis, InMemoryAdmissionStore local, IOptions<AdmissionOptions> options, AdmissionMetrics metrics,
+        RedisAdmissionStore redis, InMemoryAdmissionStore local, InMemoryRiskStore mirror, IOptions<AdmissionOptions> options, AdmissionMetrics metrics,
         TimeProvider timeProvider, ILogger<FailoverAdmissionStore> logger)
     {
+        ArgumentNullException.ThrowIfNull(mirror);
+        _mirror = mirror;
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,9 +74,11 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
                 AdmissionDecision decision = await _redis.AdmitAsync(request, limits, cancellationToken);
                 if (Interlocked.Exchange(ref _degraded, 0) == 1)
                 {
+                    _metrics.RecordFailOpenEnded();
                     AdmissionLog.Restored(_logger);
                 }
 
+                Remember(request, decision);
                 return decision;
             }
             catch (StateStoreUnavailableException ex)
@@ -80,6 +86,7 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
                 Volatile.Write(ref _retryRedisAtTicks, nowTicks + (long)(RetryInterval.TotalSeconds * _timeProvider.TimestampFrequency));
                 if (Interlocked.Exchange(ref _degraded, 1) == 0)
                 {
+                    _metrics.RecordFailOpenStarted();
                     AdmissionLog.FailOpen(_logger, _replicaCount, ex);
                 }
             }
@@ -88,6 +95,27 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
         _metrics.RecordFailOpen();
         AdmissionDecision local = await _local.AdmitAsync(request, limits.PerReplica(_replicaCount), cancellationToken);
         return local with { Degraded = true };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SettleAsync(AdmissionReservation reservation, long actualOutputTokens, UsageDelta? usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (reservation.Backend == InMemoryAdmissionStore.KindName)
+        {
+            await _local.SettleAsync(reservation, actualOutputTokens, usage, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await _redis.SettleAsync(reservation, actualOutputTokens, usage, cancellationToken);
+        }
+        catch (StateStoreUnavailableException ex) when (_failOpen)
+        {
+            // Tokens stay charged until their GCRA window passes (never over the limit); the slot expires after its TTL.
+            AdmissionLog.SettleFailed(_logger, "settle", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -108,6 +136,25 @@ public sealed class FailoverAdmissionStore : IAdmissionStore
             // The reservation stays charged until its GCRA window passes: conservative, never over the limit.
             AdmissionLog.SettleFailed(_logger, "reconcile", ex);
             return reservation.ReservedOutputTokens - actualOutputTokens;
+        }
+    }
+
+    // Keeps the levels above L0 seen in Redis, so a fail-open outage does not lift blocks and challenges.
+    private void Remember(AdmissionRequest request, AdmissionDecision decision)
+    {
+        if (!_failOpen || decision.Limit is AdmissionLimit.PolicyChanged or AdmissionLimit.UnknownClient)
+        {
+            return;
+        }
+
+        if (decision.Level != EnforcementLevel.Allow)
+        {
+            _mirror.Mirror(request.Identity.Tenant, request.Identity.ClientId, decision.Level, decision.Risk,
+                decision.Limit == AdmissionLimit.Blocked ? decision.RetryAfter : TimeSpan.Zero, decision.Coverage, AdmissionClock.ToMs(request.Now));
+        }
+        else
+        {
+            _mirror.Forget(request.Identity.Tenant, request.Identity.ClientId);
         }
     }
 

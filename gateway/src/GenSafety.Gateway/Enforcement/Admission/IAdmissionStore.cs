@@ -24,4 +24,16 @@ public interface IAdmissionStore
 
     /// <summary>Frees the reservation's concurrent-stream slot (no-op for a non-streaming request).</summary>
     ValueTask ReleaseStreamAsync(AdmissionReservation reservation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Everything after the response in one step (on Redis, one script): <see cref="ReconcileAsync"/>,
+    /// <see cref="ReleaseStreamAsync"/> and, when <paramref name="usage"/> is given, one request and its tokens added
+    /// to the client's usage counters.
+    /// </summary>
+    ValueTask SettleAsync(AdmissionReservation reservation, long actualOutputTokens, UsageDelta? usage, CancellationToken cancellationToken);
 }
+
+/// <summary>Tokens to add to a client's usage counters with one request.</summary>
+/// <param name="InputTokens">Prompt tokens.</param>
+/// <param name="OutputTokens">Completion tokens.</param>
+public sealed record UsageDelta(long InputTokens, long OutputTokens);

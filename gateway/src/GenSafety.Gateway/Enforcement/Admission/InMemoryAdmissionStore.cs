@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using GenSafety.Gateway.Enforcement.Levels;
+using GenSafety.Gateway.Enforcement.ProofOfWork;
+using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Enforcement.Admission;
@@ -19,17 +22,29 @@ public sealed class InMemoryAdmissionStore : IAdmissionStore
 
     private readonly ConcurrentDictionary<(string Tenant, string ClientId), ClientState> _clients = new();
     private readonly long _slotTtlMs;
+    private readonly InMemoryRiskStore _risk;
+    private readonly InMemoryChallengeReplayGuard _proofs;
+    private readonly IClientStateStore _usage;
     private readonly AdmissionMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private int _sinceSweep;
 
-    /// <summary>Creates the store.</summary>
-    public InMemoryAdmissionStore(IOptions<AdmissionOptions> options, AdmissionMetrics metrics, TimeProvider timeProvider)
+    /// <summary>
+    /// Creates the store. Levels come from <paramref name="risk"/> (in Redis mode, the levels mirrored from Redis for
+    /// fail-open); usage goes to <paramref name="usage"/>.
+    /// </summary>
+    public InMemoryAdmissionStore(
+        IOptions<AdmissionOptions> options, InMemoryRiskStore risk, IClientStateStore usage, AdmissionMetrics metrics, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(risk);
+        ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _slotTtlMs = (long)options.Value.StreamSlotTtl.TotalMilliseconds;
+        _risk = risk;
+        _usage = usage;
+        _proofs = new InMemoryChallengeReplayGuard(timeProvider);
         _metrics = metrics;
         _timeProvider = timeProvider;
     }
@@ -53,7 +68,24 @@ public sealed class InMemoryAdmissionStore : IAdmissionStore
             Sweep(now);
         }
 
+        var (level, risk, blockedUntil, coverage) = _risk.Evaluate(request.Identity.Tenant, request.Identity.ClientId, now);
+        var bit = 1 << (int)level;
         AdmissionDecision decision;
+        if ((request.BlockLevels & bit) != 0)
+        {
+            decision = new AdmissionDecision
+            {
+                Admitted = false,
+                Limit = AdmissionLimit.Blocked,
+                RetryAfter = AdmissionClock.Ms(Math.Max(blockedUntil - now, 0)),
+                Level = level,
+                Risk = risk,
+                Coverage = coverage,
+            };
+            _metrics.RecordDecision(decision, KindName, start);
+            return ValueTask.FromResult(decision);
+        }
+
         while (true)
         {
             ClientState state = _clients.GetOrAdd((request.Identity.Tenant, request.Identity.ClientId), static _ => new ClientState());
@@ -65,7 +97,7 @@ public sealed class InMemoryAdmissionStore : IAdmissionStore
                     continue;
                 }
 
-                decision = Admit(state, request, limits, now);
+                decision = Admit(state, request, limits, now, (request.ProofOfWorkLevels & bit) != 0) with { Level = level, Risk = risk, Coverage = coverage };
                 break;
             }
         }
@@ -119,7 +151,19 @@ public sealed class InMemoryAdmissionStore : IAdmissionStore
         return ValueTask.CompletedTask;
     }
 
-    private AdmissionDecision Admit(ClientState state, AdmissionRequest request, PolicyLimits limits, long now)
+    /// <inheritdoc />
+    public async ValueTask SettleAsync(AdmissionReservation reservation, long actualOutputTokens, UsageDelta? usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        await ReconcileAsync(reservation, actualOutputTokens, cancellationToken);
+        await ReleaseStreamAsync(reservation, cancellationToken);
+        if (usage is not null)
+        {
+            await _usage.RecordUsageAsync(reservation.Identity.Tenant, reservation.Identity.ClientId, usage.InputTokens, usage.OutputTokens, cancellationToken);
+        }
+    }
+
+    private AdmissionDecision Admit(ClientState state, AdmissionRequest request, PolicyLimits limits, long now, bool needsProof)
     {
         const double Period = AdmissionClock.PeriodMs;
         var limit = AdmissionLimit.None;
@@ -173,6 +217,17 @@ public sealed class InMemoryAdmissionStore : IAdmissionStore
         if (limits.DailyTokenQuota > 0 && state.DayUsed + cost > limits.DailyTokenQuota)
         {
             Fail(AdmissionLimit.DailyTokens, AdmissionClock.UntilDayEnds(request.Now, request.Now));
+        }
+
+        if (limit == AdmissionLimit.None && needsProof)
+        {
+            // Like the Redis script: the proof is redeemed only when everything else admits the request.
+            limit = request.Proof switch
+            {
+                { Status: 0 } => AdmissionLimit.ChallengeRequired,
+                { Status: 1, TokenId: { } token } when _proofs.TryConsume(request.Identity.Tenant, token, request.Proof.ExpiresAt) => AdmissionLimit.None,
+                _ => AdmissionLimit.ChallengeRejected,
+            };
         }
 
         AdmissionReservation? reservation = null;

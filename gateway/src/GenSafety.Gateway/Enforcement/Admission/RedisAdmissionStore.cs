@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using GenSafety.Gateway.Enforcement.Levels;
+using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,7 +10,8 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 
 /// <summary>
 /// <see cref="IAdmissionStore"/> on Redis, shared by every replica: one EVALSHA per admission
-/// (<see cref="AdmissionRedisScripts.Admit"/>), one per reconciliation, one ZREM per stream release.
+/// (<see cref="AdmissionRedisScripts.Admit"/>: identity, policy, level, limits, proof-of-work, reservation) and one
+/// per settlement (<see cref="AdmissionRedisScripts.Settle"/>: reconciliation, stream release, usage).
 /// Every Redis failure surfaces as <see cref="StateStoreUnavailableException"/>.
 /// </summary>
 public sealed class RedisAdmissionStore : IAdmissionStore
@@ -17,23 +21,30 @@ public sealed class RedisAdmissionStore : IAdmissionStore
 
     private readonly IConnectionMultiplexer _connection;
     private readonly AdmissionRedisKeys _keys;
+    private readonly EnforcementRedisKeys _enforcementKeys;
+    private readonly EnforcementOptions _enforcement;
     private readonly long _slotTtlMs;
+    private readonly long _usageTtlMs;
     private readonly AdmissionMetrics _metrics;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the store over a connection (the process's shared one in the gateway).</summary>
     public RedisAdmissionStore(
         IConnectionMultiplexer connection, IOptions<StateStoreOptions> stateOptions, IOptions<AdmissionOptions> options,
-        AdmissionMetrics metrics, TimeProvider timeProvider)
+        IOptions<EnforcementOptions> enforcement, AdmissionMetrics metrics, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(stateOptions);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(enforcement);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _connection = connection;
         _keys = new AdmissionRedisKeys(stateOptions.Value.KeyPrefix);
+        _enforcementKeys = new EnforcementRedisKeys(stateOptions.Value.KeyPrefix);
+        _enforcement = enforcement.Value;
         _slotTtlMs = (long)options.Value.StreamSlotTtl.TotalMilliseconds;
+        _usageTtlMs = (long)stateOptions.Value.IdleClientTtl.TotalMilliseconds;
         _metrics = metrics;
         _timeProvider = timeProvider;
     }
@@ -49,28 +60,49 @@ public sealed class RedisAdmissionStore : IAdmissionStore
         request.Validate();
         long start = Stopwatch.GetTimestamp();
         string id = Guid.NewGuid().ToString("N");
-        RedisKey[] keys = _keys.ForAdmission(request.Identity.Tenant, request.Identity.ClientId, request.Now);
-        RedisValue[] args =
-        [
-            AdmissionClock.ToMs(request.Now), limits.RequestsPerMinute, limits.TokensPerMinute, limits.MaxConcurrentStreams,
-            limits.DailyTokenQuota, request.ReservedTokens, request.IsStream ? 1 : 0, id, _slotTtlMs,
-            AdmissionClock.UntilDayEnds(request.Now, request.Now),
-        ];
+        ClientIdentity identity = request.Identity;
+        RedisKey[] keys = _keys.ForAdmission(identity.Tenant, identity.ClientId, request.Now);
+        Array.Resize(ref keys, 8);
+        keys[4] = _keys.Client(identity.Tenant, identity.ClientId);
+        keys[5] = _enforcementKeys.Risk(identity.Tenant, identity.ClientId);
+        keys[6] = _enforcementKeys.Audit(identity.Tenant);
+        keys[7] = _enforcementKeys.ProofOfWork(identity.Tenant, request.Proof.TokenId ?? "-");
+        var args = new RedisValue[15 + EnforcementRedisScripts.LadderArgCount];
+        args[0] = AdmissionClock.ToMs(request.Now);
+        args[1] = limits.RequestsPerMinute;
+        args[2] = limits.TokensPerMinute;
+        args[3] = limits.MaxConcurrentStreams;
+        args[4] = limits.DailyTokenQuota;
+        args[5] = request.ReservedTokens;
+        args[6] = request.IsStream ? 1 : 0;
+        args[7] = id;
+        args[8] = _slotTtlMs;
+        args[9] = AdmissionClock.UntilDayEnds(request.Now, request.Now);
+        args[10] = identity.Policy;
+        args[11] = request.ProofOfWorkLevels;
+        args[12] = request.BlockLevels;
+        args[13] = request.Proof.Status;
+        args[14] = request.Proof.ExpiresAt.ToUnixTimeMilliseconds();
+        EnforcementRedisScripts.WriteLadderArgs(args, 15, _enforcement, identity.ClientId);
         RedisResult result = await ExecuteAsync(
             "admit", (keys, args), static (db, s) => db.ScriptEvaluateAsync(AdmissionRedisScripts.Admit, s.keys, s.args), cancellationToken);
-        var v = (long[])result!;
-        bool admitted = v[0] == 1;
+        var v = (RedisResult[])result!;
+        bool admitted = (long)v[0] == 1;
         var decision = new AdmissionDecision
         {
             Admitted = admitted,
             Reservation = admitted
-                ? new AdmissionReservation(id, request.Identity, limits, request.InputTokens, request.ReservedOutputTokens, request.IsStream, request.Now, KindName)
+                ? new AdmissionReservation(id, identity, limits, request.InputTokens, request.ReservedOutputTokens, request.IsStream, request.Now, KindName)
                 : null,
-            Limit = (AdmissionLimit)v[1],
-            RetryAfter = AdmissionClock.Ms(v[2]),
-            Requests = new RateLimitStatus(limits.RequestsPerMinute, v[3], AdmissionClock.Ms(v[4])),
-            Tokens = new RateLimitStatus(limits.TokensPerMinute, v[5], AdmissionClock.Ms(v[6])),
-            DailyTokensRemaining = v[7] < 0 ? null : v[7],
+            Limit = (AdmissionLimit)(long)v[1],
+            RetryAfter = AdmissionClock.Ms((long)v[2]),
+            Requests = new RateLimitStatus(limits.RequestsPerMinute, (long)v[3], AdmissionClock.Ms((long)v[4])),
+            Tokens = new RateLimitStatus(limits.TokensPerMinute, (long)v[5], AdmissionClock.Ms((long)v[6])),
+            DailyTokensRemaining = (long)v[7] < 0 ? null : (long)v[7],
+            Level = (EnforcementLevel)(long)v[8],
+            Risk = double.Parse((string)v[9]!, CultureInfo.InvariantCulture),
+            Coverage = ((string?)v[10]) is { Length: > 0 } coverage ? double.Parse(coverage, CultureInfo.InvariantCulture) : null,
+            StoredPolicy = (string?)v[11] is { Length: > 0 } stored && stored != identity.Policy ? stored : null,
         };
         _metrics.RecordDecision(decision, KindName, start);
         return decision;
@@ -82,21 +114,11 @@ public sealed class RedisAdmissionStore : IAdmissionStore
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentOutOfRangeException.ThrowIfNegative(actualOutputTokens);
         long delta = reservation.ReservedOutputTokens - actualOutputTokens;
-        PolicyLimits limits = reservation.Limits;
-        if (delta == 0 || (limits.TokensPerMinute == 0 && limits.DailyTokenQuota == 0))
+        if (delta != 0 && (reservation.Limits.TokensPerMinute > 0 || reservation.Limits.DailyTokenQuota > 0))
         {
-            return delta;
+            await SettleCoreAsync(reservation, delta, stream: false, usage: null, cancellationToken);
         }
 
-        DateTimeOffset now = _timeProvider.GetUtcNow();
-        RedisKey[] keys = _keys.ForReconcile(reservation.Identity.Tenant, reservation.Identity.ClientId, reservation.AdmittedAt);
-        RedisValue[] args =
-        [
-            AdmissionClock.ToMs(now), limits.TokensPerMinute, delta, limits.DailyTokenQuota,
-            AdmissionClock.UntilDayEnds(reservation.AdmittedAt, now),
-        ];
-        await ExecuteAsync(
-            "reconcile", (keys, args), static (db, s) => db.ScriptEvaluateAsync(AdmissionRedisScripts.Reconcile, s.keys, s.args), cancellationToken);
         return delta;
     }
 
@@ -104,13 +126,39 @@ public sealed class RedisAdmissionStore : IAdmissionStore
     public async ValueTask ReleaseStreamAsync(AdmissionReservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        if (!reservation.IsStream || reservation.Limits.MaxConcurrentStreams == 0)
+        if (reservation.IsStream && reservation.Limits.MaxConcurrentStreams > 0)
         {
-            return;
+            await SettleCoreAsync(reservation, 0, stream: true, usage: null, cancellationToken);
         }
+    }
 
-        RedisKey key = _keys.Streams(reservation.Identity.Tenant, reservation.Identity.ClientId);
-        await ExecuteAsync("release_stream", (key, reservation.Id), static (db, s) => db.SortedSetRemoveAsync(s.key, s.Id), cancellationToken);
+    /// <inheritdoc />
+    public async ValueTask SettleAsync(AdmissionReservation reservation, long actualOutputTokens, UsageDelta? usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentOutOfRangeException.ThrowIfNegative(actualOutputTokens);
+        PolicyLimits limits = reservation.Limits;
+        long delta = limits.TokensPerMinute > 0 || limits.DailyTokenQuota > 0 ? reservation.ReservedOutputTokens - actualOutputTokens : 0;
+        bool stream = reservation.IsStream && limits.MaxConcurrentStreams > 0;
+        if (delta != 0 || stream || usage is not null)
+        {
+            await SettleCoreAsync(reservation, delta, stream, usage, cancellationToken);
+        }
+    }
+
+    private Task<RedisResult> SettleCoreAsync(AdmissionReservation reservation, long delta, bool stream, UsageDelta? usage, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        ClientIdentity identity = reservation.Identity;
+        RedisKey[] keys = _keys.ForSettle(identity.Tenant, identity.ClientId, reservation.AdmittedAt);
+        RedisValue[] args =
+        [
+            AdmissionClock.ToMs(now), reservation.Limits.TokensPerMinute, delta, reservation.Limits.DailyTokenQuota,
+            AdmissionClock.UntilDayEnds(reservation.AdmittedAt, now), stream ? reservation.Id : string.Empty,
+            usage?.InputTokens ?? -1, usage?.OutputTokens ?? 0, _usageTtlMs,
+        ];
+        return ExecuteAsync(
+            "settle", (keys, args), static (db, s) => db.ScriptEvaluateAsync(AdmissionRedisScripts.Settle, s.keys, s.args), cancellationToken);
     }
 
     private static async Task<TResult> ExecuteAsync<TState, TResult>(

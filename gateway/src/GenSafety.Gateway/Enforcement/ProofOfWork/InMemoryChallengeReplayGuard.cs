@@ -41,9 +41,15 @@ public sealed class InMemoryChallengeReplayGuard : IChallengeReplayGuard
     /// <inheritdoc />
     public ValueTask<bool> TryConsumeAsync(string tenant, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(TryConsume(tenant, tokenId, expiresAt));
+    }
+
+    /// <summary>Synchronous <see cref="TryConsumeAsync"/>: true the first time a token is redeemed before it expires.</summary>
+    public bool TryConsume(string tenant, string tokenId, DateTimeOffset expiresAt)
+    {
         StateIds.Validate(tenant, nameof(tenant));
         StateIds.Validate(tokenId, nameof(tokenId));
-        cancellationToken.ThrowIfCancellationRequested();
         long now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         long expires = expiresAt.ToUnixTimeMilliseconds();
         string key = tenant + ":" + tokenId;
@@ -51,7 +57,7 @@ public sealed class InMemoryChallengeReplayGuard : IChallengeReplayGuard
         if (_used.TryGetValue(key, out long existing))
         {
             // An expired entry is swapped only if nobody else did first, so exactly one caller wins.
-            return ValueTask.FromResult(existing <= now && _used.TryUpdate(key, expires, existing));
+            return existing <= now && _used.TryUpdate(key, expires, existing);
         }
 
         if (_used.Count >= Capacity)
@@ -59,11 +65,11 @@ public sealed class InMemoryChallengeReplayGuard : IChallengeReplayGuard
             Sweep(now);
             if (_used.Count >= Capacity)
             {
-                return ValueTask.FromResult(false);
+                return false;
             }
         }
 
-        return ValueTask.FromResult(_used.TryAdd(key, expires));
+        return _used.TryAdd(key, expires);
     }
 
     private void Sweep(long now)

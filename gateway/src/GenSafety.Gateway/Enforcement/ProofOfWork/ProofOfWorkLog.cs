@@ -14,4 +14,8 @@ internal static partial class ProofOfWorkLog
     [LoggerMessage(EventId = 4102, EventName = "ProofOfWorkRejected", Level = LogLevel.Debug,
         Message = "Proof of work from client '{ClientId}' of tenant '{Tenant}' rejected: {Result}.")]
     public static partial void Rejected(ILogger logger, string tenant, string clientId, ChallengeResult result);
+
+    [LoggerMessage(EventId = 4103, EventName = "ProofOfWorkEphemeralSecret", Level = LogLevel.Warning,
+        Message = "No GenSafety:Enforcement:ProofOfWork:Secret configured: challenges are signed with a random key and only this replica can redeem them. Set a shared secret when running several replicas.")]
+    public static partial void EphemeralSecret(ILogger logger);
 }

@@ -22,9 +22,9 @@ public sealed class ProofOfWorkOptionsValidator : IValidateOptions<ProofOfWorkOp
         try
         {
             string? secret = SecretFile.Resolve(options.Secret, options.SecretFile, Section + ":Secret");
-            if (secret is null || secret.Length < ProofOfWorkOptions.MinSecretLength)
+            if (secret is not null && secret.Length < ProofOfWorkOptions.MinSecretLength)
             {
-                // Never echo the secret, only what is wrong with it.
+                // Never echo the secret, only what is wrong with it. Absent is allowed: one replica, a random key.
                 errors.AddError($"{Section}:Secret (or SecretFile) must hold at least {ProofOfWorkOptions.MinSecretLength} characters.");
             }
         }

@@ -44,13 +44,22 @@ public sealed class ProofOfWorkService
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         ProofOfWorkOptions value = options.Value;
-        string secret = SecretFile.Resolve(value.Secret, value.SecretFile, ProofOfWorkOptions.SectionName + ":Secret") ?? string.Empty;
-        if (secret.Length < ProofOfWorkOptions.MinSecretLength)
+        string? secret = SecretFile.Resolve(value.Secret, value.SecretFile, ProofOfWorkOptions.SectionName + ":Secret");
+        if (secret is null)
+        {
+            // Without a shared secret only this replica can redeem its own challenges: fine for one instance, logged.
+            _key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            ProofOfWorkLog.EphemeralSecret(logger);
+        }
+        else if (secret.Length < ProofOfWorkOptions.MinSecretLength)
         {
             throw new InvalidOperationException($"{ProofOfWorkOptions.SectionName}:Secret must hold at least {ProofOfWorkOptions.MinSecretLength} characters.");
         }
+        else
+        {
+            _key = Encoding.UTF8.GetBytes(secret);
+        }
 
-        _key = Encoding.UTF8.GetBytes(secret);
         _lifetime = value.TokenLifetime;
         _replayGuard = replayGuard;
         _timeProvider = timeProvider;
@@ -102,6 +111,32 @@ public sealed class ProofOfWorkService
         }
 
         return verification;
+    }
+
+    /// <summary>
+    /// Checks an <c>x-gensafety-pow</c> value (signature, binding to <paramref name="client"/>, expiry, work) without
+    /// redeeming it: admission redeems it atomically with the rest of its decision, then reports the outcome through
+    /// <see cref="RecordOutcome"/>.
+    /// </summary>
+    public ChallengeVerification Inspect(string? proofHeaderValue, ClientIdentity client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Check(proofHeaderValue, client);
+    }
+
+    /// <summary>Counts and logs the final outcome of a proof inspected with <see cref="Inspect"/>.</summary>
+    public void RecordOutcome(ChallengeResult result, ClientIdentity client, int bits)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _metrics.Verified(result);
+        if (result == ChallengeResult.Valid)
+        {
+            ProofOfWorkLog.Accepted(_logger, client.Tenant, client.ClientId, bits);
+        }
+        else
+        {
+            ProofOfWorkLog.Rejected(_logger, client.Tenant, client.ClientId, result);
+        }
     }
 
     private ChallengeVerification Check(string? proofHeaderValue, ClientIdentity client)
