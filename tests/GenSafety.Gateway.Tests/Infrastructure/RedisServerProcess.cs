@@ -21,10 +21,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private RedisServerProcess(string executable, int port)
+    private readonly string? _dataDirectory;
+
+    private RedisServerProcess(string executable, int port, string? dataDirectory = null)
     {
         _executable = executable;
         Port = port;
+        _dataDirectory = dataDirectory;
     }
 
     /// <summary>Loopback port the server listens on, kept across restarts.</summary>
@@ -37,12 +40,19 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a server on a free port and waits until it answers PING.</summary>
-    public static async Task<RedisServerProcess> StartNewAsync(CancellationToken cancellationToken = default)
+    public static Task<RedisServerProcess> StartNewAsync(CancellationToken cancellationToken = default) => StartNewAsync(persistent: false, cancellationToken);
+
+    /// <summary>
+    /// Starts a private server; a <paramref name="persistent"/> one writes an append-only file (fsync on every write) in a
+    /// temporary directory, so its data survives <see cref="StopAsync"/> and <see cref="StartAsync"/> like a production Redis.
+    /// </summary>
+    public static async Task<RedisServerProcess> StartNewAsync(bool persistent, CancellationToken cancellationToken = default)
     {
         string executable = FindExecutable();
         for (int attempt = 1; ; attempt++)
         {
-            var server = new RedisServerProcess(executable, FreeLoopbackPort());
+            string? data = persistent ? Directory.CreateTempSubdirectory("gensafety-redis-").FullName : null;
+            var server = new RedisServerProcess(executable, FreeLoopbackPort(), data);
             try
             {
                 await server.StartAsync(cancellationToken);
@@ -101,7 +111,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning" })
+        string[] persistence = _dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--dir", _dataDirectory, "--appendonly", "yes", "--appendfsync", "always"];
+        foreach (string arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--daemonize", "no", "--loglevel", "warning" }.Concat(persistence))
         {
             startInfo.ArgumentList.Add(arg);
         }
@@ -148,8 +161,15 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server.</summary>
-    public async ValueTask DisposeAsync() => await StopAsync();
+    /// <summary>Stops the server and removes its data directory, if persistent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"redis-server {EndPoint}";

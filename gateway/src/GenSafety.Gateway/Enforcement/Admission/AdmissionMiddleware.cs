@@ -192,7 +192,13 @@ internal sealed partial class AdmissionMiddleware
             case AdmissionLimit.ChallengeRejected:
                 var challenge = _pow.Issue(identity, _pow.Calibration.ForRisk(decision.Risk));
                 _metrics.Action(decision.Level, "challenge", limits.Name);
-                context.Response.Headers[ProofOfWorkService.ChallengeHeaderName] = challenge.HeaderValue;
+                // Set when the response starts: writing the error clears headers set before it.
+                context.Response.OnStarting(static state =>
+                {
+                    var (response, value) = ((HttpResponse, string))state;
+                    response.Headers[ProofOfWorkService.ChallengeHeaderName] = value;
+                    return Task.CompletedTask;
+                }, (context.Response, challenge.HeaderValue));
                 await OpenAIError.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.ChallengeRequired,
                     decision.Limit == AdmissionLimit.ChallengeRequired
                         ? $"Solve the proof-of-work in the {ProofOfWorkService.ChallengeHeaderName} header ({challenge.Bits} bits) and resend with {ProofOfWorkService.ProofHeaderName}: <token>:<nonce>."
