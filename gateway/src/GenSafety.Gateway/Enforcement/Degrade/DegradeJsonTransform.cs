@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Proxy;
@@ -9,8 +10,9 @@ namespace GenSafety.Gateway.Enforcement.Degrade;
 /// Degrades a buffered response when the request's <see cref="EnforcementOutcome"/> says so: logprobs of chat
 /// completions and completions are quantized and their top-logprob lists cut to
 /// <see cref="DegradeOptions.MaxTopLogprobs"/> (upstreams may ignore the request cap); embeddings get B4B noise with
-/// σ from the client's coverage. Lists what it changed in <see cref="DegradedHeader"/>. An embedding it cannot read
-/// fails closed (<c>502 upstream_invalid_response</c>) instead of passing undegraded.
+/// σ from the client's coverage. Lists what it changed in <see cref="DegradedHeader"/>. A response it cannot read
+/// (an embedding that is neither numbers nor base64 floats, duplicate keys) fails closed with
+/// <c>502 upstream_invalid_response</c> instead of passing undegraded.
 /// </summary>
 public sealed class DegradeJsonTransform : IJsonResponseTransform
 {
@@ -54,22 +56,18 @@ public sealed class DegradeJsonTransform : IJsonResponseTransform
     public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var routeKind = context.Request.RouteKind;
-        DegradeEdits edits;
-        if (routeKind == RouteKinds.Embeddings)
+        if (context.HttpContext.Features.Get<EnforcementOutcome>() is not { Degrades: true } outcome)
         {
-            var coverage = context.HttpContext.Features.Get<EnforcementOutcome>()?.Coverage ?? _options.DefaultCoverage;
-            if (!EmbeddingNoiser.TryApply(context.Body, _options.SigmaFor(coverage), _newRandom(), out edits))
-            {
-                DegradeLog.EmbeddingsUnreadable(_logger);
-                context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse,
-                    "The upstream returned an embedding the gateway could not read.", TransformName);
-                return ValueTask.CompletedTask;
-            }
+            return ValueTask.CompletedTask;
         }
-        else
+
+        var routeKind = context.Request.RouteKind;
+        if (!TryDegrade(context.Body, routeKind, outcome, out var edits))
         {
-            edits = LogprobDegrader.Apply(context.Body, routeKind, _options.MaxTopLogprobs, _options.LogprobQuantum);
+            DegradeLog.ResponseUnreadable(_logger, routeKind);
+            context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse,
+                "The upstream returned a response the gateway could not read.", TransformName);
+            return ValueTask.CompletedTask;
         }
 
         if (edits != DegradeEdits.None)
@@ -80,5 +78,26 @@ public sealed class DegradeJsonTransform : IJsonResponseTransform
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private bool TryDegrade(JsonNode? body, string routeKind, EnforcementOutcome outcome, out DegradeEdits edits)
+    {
+        try
+        {
+            if (routeKind == RouteKinds.Embeddings)
+            {
+                return EmbeddingNoiser.TryApply(body, _options.SigmaFor(outcome.Coverage), _newRandom(), out edits);
+            }
+
+            // Other routes carry no logprobs and come out as None.
+            edits = LogprobDegrader.Apply(body, routeKind, _options.MaxTopLogprobs, _options.LogprobQuantum);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // JsonObject throws on a duplicate key when first read: the response cannot be degraded reliably.
+            edits = DegradeEdits.None;
+            return false;
+        }
     }
 }

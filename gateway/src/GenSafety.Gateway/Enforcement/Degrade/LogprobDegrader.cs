@@ -15,7 +15,8 @@ internal static class LogprobDegrader
 
     public static DegradeEdits Apply(JsonNode? root, string routeKind, int maxTopLogprobs, double quantum)
     {
-        if (root is not JsonObject response || response["choices"] is not JsonArray choices)
+        if (routeKind is not (RouteKinds.ChatCompletions or RouteKinds.Completions)
+            || root is not JsonObject response || response["choices"] is not JsonArray choices)
         {
             return DegradeEdits.None;
         }
