@@ -32,6 +32,19 @@ public sealed class B4BNoiseTests
         Assert.Equal(0, B4BNoise.Sigma(-10, Lambda, Alpha, Beta));
     }
 
+    // The table in docs/degrade.md (4 significant digits).
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(20, 2.891e-5)]
+    [InlineData(40, 8.934e-4)]
+    [InlineData(60, 0.02675)]
+    [InlineData(80, 0.8000)]
+    [InlineData(100, 23.93)]
+    public void Sigma_DocumentedTable(double coveragePercent, double documented)
+    {
+        Assert.Equal(documented, B4BNoise.Sigma(coveragePercent, Lambda, Alpha, Beta), 5e-4 * documented);
+    }
+
     [Fact]
     public void AddTo_Noise_HasZeroMeanAndTheRequestedSigma()
     {
