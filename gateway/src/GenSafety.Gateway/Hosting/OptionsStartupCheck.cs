@@ -1,5 +1,6 @@
 using GenSafety.Gateway.Admin;
 using GenSafety.Gateway.Enforcement.Admission;
+using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Identity;
@@ -26,6 +27,7 @@ internal static class OptionsStartupCheck
         Check<AdmissionOptions>(services, failures);
         Check<EnforcementOptions>(services, failures);
         Check<ProofOfWorkOptions>(services, failures);
+        Check<DegradeOptions>(services, failures);
 
         if (failures.Count > 0)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Errors;
@@ -6,6 +7,7 @@ using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.State;
+using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Enforcement.Admission;
 
@@ -38,6 +40,8 @@ internal sealed partial class AdmissionMiddleware
     private readonly LevelActions _actions;
     private readonly RiskLadder _ladder;
     private readonly ProofOfWorkService _pow;
+    private readonly DegradeRequestShaper _shaper;
+    private readonly double _defaultCoverage;
     private readonly ClientAuthenticator _authenticator;
     private readonly EnforcementMetrics _metrics;
     private readonly TimeProvider _time;
@@ -45,8 +49,11 @@ internal sealed partial class AdmissionMiddleware
 
     public AdmissionMiddleware(
         RequestDelegate next, AdmissionPolicies policies, IAdmissionStore store, PromptTokenCounter counter, LevelActions actions, RiskLadder ladder,
-        ProofOfWorkService pow, ClientAuthenticator authenticator, EnforcementMetrics metrics, TimeProvider time, ILogger<AdmissionMiddleware> logger)
+        ProofOfWorkService pow, DegradeRequestShaper shaper, IOptions<DegradeOptions> degrade, ClientAuthenticator authenticator, EnforcementMetrics metrics,
+        TimeProvider time, ILogger<AdmissionMiddleware> logger)
     {
+        _shaper = shaper;
+        _defaultCoverage = degrade.Value.DefaultCoverage;
         _next = next;
         _policies = policies;
         _store = store;
@@ -105,17 +112,15 @@ internal sealed partial class AdmissionMiddleware
             return;
         }
 
-        var outcome = new EnforcementOutcome(decision.Level, decision.Risk, decision.Coverage ?? _ladder.Options.DefaultCoverage, actions);
+        var outcome = new EnforcementOutcome(decision.Level, decision.Risk, decision.Coverage ?? _defaultCoverage, actions);
         context.Features.Set(reservation);
         context.Features.Set(outcome);
         try
         {
-            if (decision.Level != EnforcementLevel.Allow)
+            if (decision.Level == EnforcementLevel.Allow || await ApplyAsync(context, outcome, limits.Name))
             {
-                await ApplyAsync(context, outcome, limits.Name);
+                await _next(context);
             }
-
-            await _next(context);
         }
         finally
         {
@@ -155,7 +160,8 @@ internal sealed partial class AdmissionMiddleware
         }
     }
 
-    private async Task ApplyAsync(HttpContext context, EnforcementOutcome outcome, string policy)
+    // Delay, then degrade: shape the request (or refuse it). False when the request was answered here.
+    private async Task<bool> ApplyAsync(HttpContext context, EnforcementOutcome outcome, string policy)
     {
         if ((outcome.Actions & EnforcementActions.Delay) != 0)
         {
@@ -165,10 +171,35 @@ internal sealed partial class AdmissionMiddleware
             await Task.Delay(delay, _time, context.RequestAborted);
         }
 
-        if (outcome.Degrades)
+        if (!outcome.Degrades)
         {
-            _metrics.Action(outcome.Level, "degrade", policy);
+            return true;
         }
+
+        _metrics.Action(outcome.Level, "degrade", policy);
+        if (context.Features.Get<ProxyRequest>() is not { Json: not null } request)
+        {
+            return true;
+        }
+
+        var shaped = _shaper.Shape(request);
+        if (shaped.Rejection is { } rejection)
+        {
+            await OpenAIError.WriteAsync(context, rejection.StatusCode, rejection.Code, rejection.Message, rejection.Param);
+            return false;
+        }
+
+        if (shaped.Body is { } body)
+        {
+            var replaced = new ProxyRequest(request.RouteKind, body, JsonDocument.Parse(body));
+            context.Response.RegisterForDispose(replaced);
+            context.Features.Set(replaced);
+            context.Request.Body = new MemoryStream(body, writable: false);
+            context.Request.ContentLength = body.Length;
+            DegradedHeader.Append(context.Response, shaped.Changes);
+        }
+
+        return true;
     }
 
     private async Task RejectAsync(HttpContext context, AdmissionDecision decision, PolicyLimits limits, ClientIdentity identity)

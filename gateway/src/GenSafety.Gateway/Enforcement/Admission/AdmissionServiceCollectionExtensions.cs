@@ -24,6 +24,7 @@ public static class AdmissionServiceCollectionExtensions
         services.AddClientStateStore(configuration);
         services.AddEnforcementLevels(configuration);
         services.AddProofOfWork(configuration);
+        services.AddDegrade(configuration);
         services.AddOptionsWithValidateOnStart<AdmissionOptions, AdmissionOptionsValidator>()
             .Configure(options =>
             {

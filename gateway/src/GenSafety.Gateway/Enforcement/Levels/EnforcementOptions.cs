@@ -52,9 +52,6 @@ public sealed class EnforcementOptions
     /// <summary>Entries kept in each tenant's audit stream (approximate trim). Default 10 000.</summary>
     public int AuditMaxLength { get; set; } = 10_000;
 
-    /// <summary>B4B coverage assumed for embedding noise while the detectors have written none, in [0, 1]. Default 0.</summary>
-    public double DefaultCoverage { get; set; }
-
     /// <summary>Default actions per level, by level name (<c>L1</c> … <c>L4</c>); unset levels keep <see cref="LevelActions.Defaults"/>.</summary>
     public Dictionary<string, string> Actions { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -56,11 +56,6 @@ public sealed class EnforcementOptionsValidator : IValidateOptions<EnforcementOp
             errors.AddError($"{Risk}:AuditMaxLength must be between 1 and 10000000.");
         }
 
-        if (!(options.DefaultCoverage is >= 0 and <= 1))
-        {
-            errors.AddError($"{Risk}:DefaultCoverage must be in [0, 1].");
-        }
-
         CheckTable(errors, EnforcementOptions.ActionsSection, options.Actions);
         foreach (var (route, table) in options.Routes)
         {
