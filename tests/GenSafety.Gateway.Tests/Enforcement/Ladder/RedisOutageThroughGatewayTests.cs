@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GenSafety.Gateway.Tests.Infrastructure;
+using GenSafety.Gateway.Tests.TestHosts;
+using StackExchange.Redis;
+using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
+
+namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
+
+/// <summary>
+/// Redis stopped and restarted under a running gateway, in both failure modes, and the one-call admission
+/// counted on the server with <c>INFO commandstats</c>. Each test owns a persistent Redis (its data survives the restart).
+/// </summary>
+public sealed class RedisOutageThroughGatewayTests
+{
+    private const string Completion = """{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
+
+    private static StringContent ChatBody() => new("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
+
+    private static string[] Args(RedisServerProcess redis, string failureMode) =>
+    [
+        $"--GenSafety:Redis:ConnectionString={redis.EndPoint}",
+        "--GenSafety:Redis:OperationTimeout=00:00:00.500",
+        $"--GenSafety:Redis:FailureMode={failureMode}",
+        "--GenSafety:Enforcement:ReplicaCount=2",
+        "--GenSafety:Policies:twenty:RequestsPerMinute=20",
+    ];
+
+    [Fact]
+    public async Task FailOpen_ServesOnHalfTheLimitDuringTheOutage_KeepsBlocks_ReportsDegraded_ThenReturnsToRedis()
+    {
+        await using var redis = await RedisServerProcess.StartNewAsync(persistent: true);
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, Args(redis, "open"));
+        using var steady = gateway.PublicWithKey(await CreateClientAsync(gateway, "steady", "twenty"));
+        using var banned = gateway.PublicWithKey(await CreateClientAsync(gateway, "banned"));
+        await PutAsync(gateway, "/admin/clients/banned/level", new { level = 4, reason = "outage drill" });
+        await ErrorAssert.IsOpenAIErrorAsync(await banned.PostAsync("/v1/chat/completions", ChatBody()), HttpStatusCode.Forbidden, "client_blocked");
+        Assert.Equal(HttpStatusCode.OK, (await steady.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
+
+        await redis.StopAsync();
+        var during = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            during.Add((await steady.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
+        }
+
+        var ready = await gateway.Admin.GetAsync("/readyz");
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        await ErrorAssert.IsOpenAIErrorAsync(await banned.PostAsync("/v1/chat/completions", ChatBody()), HttpStatusCode.Forbidden, "client_blocked");
+
+        // 20 per minute shared by 2 replicas: this replica admits 10 on its own while Redis is away.
+        Assert.Equal(10, during.Count(s => s == HttpStatusCode.OK));
+        Assert.All(during, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, s.ToString()));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("degraded", await StatusAsync(ready));
+        var failOpen = System.Text.RegularExpressions.Regex.Match(metrics, @"gensafety_admission_fail_open(?:_total)? (\d+)");
+        Assert.True(failOpen.Success && long.Parse(failOpen.Groups[1].Value) >= 12, "fail-open decisions are counted");
+
+        await redis.StartAsync();
+        await WaitForAsync(async () => await StatusAsync(await gateway.Admin.GetAsync("/readyz")) == "ready");
+        // Back on the shared state: the limit counts what Redis saw (1 request before the outage), the block holds.
+        var after = await steady.PostAsync("/v1/chat/completions", ChatBody());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal("18", after.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        await ErrorAssert.IsOpenAIErrorAsync(await banned.PostAsync("/v1/chat/completions", ChatBody()), HttpStatusCode.Forbidden, "client_blocked");
+    }
+
+    [Fact]
+    public async Task FailClosed_Refuses503DuringTheOutage_ThenServesWithConsistentState()
+    {
+        await using var redis = await RedisServerProcess.StartNewAsync(persistent: true);
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, Args(redis, "closed"));
+        using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "careful", "twenty"));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
+        }
+
+        await redis.StopAsync();
+        var refused = await client.PostAsync("/v1/chat/completions", ChatBody());
+        var ready = await gateway.Admin.GetAsync("/readyz");
+
+        await ErrorAssert.IsOpenAIErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "state_store_unavailable");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+
+        await redis.StartAsync();
+        HttpResponseMessage back = null!;
+        await WaitForAsync(async () => (back = await client.PostAsync("/v1/chat/completions", ChatBody())).StatusCode == HttpStatusCode.OK);
+        // Nothing was charged for the refused request: 3 before + this one.
+        Assert.Equal("16", back.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        JsonElement detail = default;
+        await WaitForAsync(async () => (detail = await GetAsync(gateway, "/admin/clients/careful")).GetProperty("usage").GetProperty("requests").GetInt64() == 4);
+        Assert.Equal(4 * 5, detail.GetProperty("usage").GetProperty("output_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task EachRequest_IsOneAdmissionCallAndOneSettlementCall_CountedOnTheServer()
+    {
+        await using var redis = await RedisServerProcess.StartNewAsync();
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, Args(redis, "closed"));
+        using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "counted", "twenty"));
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{redis.EndPoint},allowAdmin=true");
+        var server = admin.GetServers()[0];
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", ChatBody())).StatusCode); // caches the key, loads the scripts
+        await WaitForAsync(async () => (await CallsAsync(server)).GetValueOrDefault("evalsha") + (await CallsAsync(server)).GetValueOrDefault("eval") >= 2);
+
+        var before = await CallsAsync(server);
+        const int Requests = 15;
+        await using (var monitor = await RedisMonitor.StartAsync(redis.Port))
+        {
+            for (var i = 0; i < Requests; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
+            }
+
+            Dictionary<string, long> after = [];
+            await WaitForAsync(async () => (after = await CallsAsync(server)).GetValueOrDefault("evalsha") - before.GetValueOrDefault("evalsha") >= 2 * Requests);
+            await Task.Delay(200);
+
+            // commandstats counts script invocations once each (and the commands inside them separately):
+            // one admission and one settlement per request.
+            Assert.Equal(2 * Requests, after.GetValueOrDefault("evalsha") - before.GetValueOrDefault("evalsha"));
+            Assert.Equal(0, after.GetValueOrDefault("eval") - before.GetValueOrDefault("eval"));
+            // What the gateway sent, as the server saw it: EVALSHA only, two per request (our own INFO calls aside).
+            var sent = monitor.ClientCommands().Where(c => c != "info").ToList();
+            Assert.Equal(Enumerable.Repeat("evalsha", 2 * Requests), sent);
+        }
+    }
+
+    private static async Task<Dictionary<string, long>> CallsAsync(IServer server)
+    {
+        var info = await server.InfoAsync("commandstats");
+        return info.SelectMany(g => g).ToDictionary(
+            e => e.Key.Replace("cmdstat_", "", StringComparison.Ordinal),
+            e => long.Parse(e.Value.Split(',')[0].Split('=')[1]));
+    }
+
+    private static async Task<string> StatusAsync(HttpResponseMessage readiness)
+    {
+        using var json = JsonDocument.Parse(await readiness.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("status").GetString()!;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "condition not met within 20 s");
+            await Task.Delay(100);
+        }
+    }
+}
