@@ -40,6 +40,17 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Starts a gateway forwarding to <paramref name="upstreamUrl"/>; <paramref name="extraArgs"/> are <c>--Key=value</c> overrides.</summary>
     public static async Task<GatewayHost> StartAsync(string upstreamUrl, IEnumerable<string>? extraArgs = null, Action<IServiceCollection>? services = null)
     {
+        var (publicUrl, adminUrl, args) = Arguments(upstreamUrl, extraArgs);
+        var builder = GatewayApp.CreateBuilder(args);
+        services?.Invoke(builder.Services);
+        var app = GatewayApp.Build(builder);
+        await app.StartAsync();
+        return new GatewayHost(app, publicUrl, adminUrl);
+    }
+
+    /// <summary>Fresh listener URLs and the command line of a test gateway (also used by <see cref="GatewayProcess"/>).</summary>
+    public static (string PublicUrl, string AdminUrl, string[] Args) Arguments(string upstreamUrl, IEnumerable<string>? extraArgs)
+    {
         var publicUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var adminUrl = $"http://127.0.0.1:{FreePort.Next()}";
         string[] args =
@@ -52,11 +63,7 @@ public sealed class GatewayHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs ?? [],
         ];
-        var builder = GatewayApp.CreateBuilder(args);
-        services?.Invoke(builder.Services);
-        var app = GatewayApp.Build(builder);
-        await app.StartAsync();
-        return new GatewayHost(app, publicUrl, adminUrl);
+        return (publicUrl, adminUrl, args);
     }
 
     /// <summary>Creates a client through the admin API and returns its key.</summary>
