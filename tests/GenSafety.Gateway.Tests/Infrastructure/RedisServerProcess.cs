@@ -43,8 +43,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public static Task<RedisServerProcess> StartNewAsync(CancellationToken cancellationToken = default) => StartNewAsync(persistent: false, cancellationToken);
 
     /// <summary>
-    /// Starts a private server; a <paramref name="persistent"/> one writes an append-only file (fsync on every write) in a
-    /// temporary directory, so its data survives <see cref="StopAsync"/> and <see cref="StartAsync"/> like a production Redis.
+    /// Starts a private server; a <paramref name="persistent"/> one writes an append-only file in a temporary directory and
+    /// is stopped with <c>SHUTDOWN</c> (which flushes it), so its data survives <see cref="StopAsync"/> and
+    /// <see cref="StartAsync"/> like a production Redis restarted by its operator.
     /// </summary>
     public static async Task<RedisServerProcess> StartNewAsync(bool persistent, CancellationToken cancellationToken = default)
     {
@@ -113,7 +114,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         };
         string[] persistence = _dataDirectory is null
             ? ["--appendonly", "no"]
-            : ["--dir", _dataDirectory, "--appendonly", "yes", "--appendfsync", "always"];
+            : ["--dir", _dataDirectory, "--appendonly", "yes", "--appendfsync", "everysec"];
         foreach (string arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--daemonize", "no", "--loglevel", "warning" }.Concat(persistence))
         {
             startInfo.ArgumentList.Add(arg);
@@ -140,7 +141,22 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the server (as a crash would) and waits until it has exited; the port is kept for <see cref="StartAsync"/>.</summary>
+    private async Task SendAsync(byte[] command)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            await client.GetStream().WriteAsync(command);
+            await client.GetStream().FlushAsync();
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            // Already gone: the kill below is a no-op.
+        }
+    }
+
+    /// <summary>Stops the server (a non-persistent one is killed, as a crash would) and waits until it has exited; the port is kept for <see cref="StartAsync"/>.</summary>
     public async Task StopAsync()
     {
         Process? process = _process;
@@ -152,6 +168,19 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         using (process)
         {
+            if (_dataDirectory is not null && !process.HasExited)
+            {
+                await SendAsync("SHUTDOWN\r\n"u8.ToArray());
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);

@@ -17,7 +17,7 @@ public class EnforcementOptionsValidatorTests
         (o.DelayThreshold, o.DegradeThreshold, o.ProofOfWorkThreshold, o.BlockThreshold, o.Hysteresis) = (0.2, 0.4, 0.6, 1, 0.15);
         (o.HalfLife, o.BlockDuration) = (TimeSpan.Zero, TimeSpan.FromSeconds(1));
         (o.MinDelay, o.MaxDelay, o.StateTtl) = (TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        (o.AuditMaxLength, o.DefaultCoverage) = (1, 1);
+        o.AuditMaxLength = 1;
         o.Actions["L0"] = "none";
         o.Actions["l4"] = "block";
         o.Routes["embeddings"] = new() { ["L2"] = "degrade,pow" };
@@ -47,9 +47,6 @@ public class EnforcementOptionsValidatorTests
     [InlineData("StateTtl", "00:00:59", "StateTtl must be at least 1 minute.")]
     [InlineData("AuditMaxLength", "0", "AuditMaxLength must be between 1 and 10000000.")]
     [InlineData("AuditMaxLength", "10000001", "AuditMaxLength must be between 1 and 10000000.")]
-    [InlineData("DefaultCoverage", "-0.1", "DefaultCoverage must be in [0, 1].")]
-    [InlineData("DefaultCoverage", "1.1", "DefaultCoverage must be in [0, 1].")]
-    [InlineData("DefaultCoverage", "NaN", "DefaultCoverage must be in [0, 1].")]
     public void Validate_RiskRule_ReportedFromConfiguration(string key, string value, params string[] expected) =>
         AssertFailures(ConfigurationErrors(new() { [$"{Risk}:{key}"] = value }), expected);
 
@@ -76,7 +73,7 @@ public class EnforcementOptionsValidatorTests
             (o.DegradeThreshold, o.BlockThreshold) = (0.3, 1.5);
             (o.HalfLife, o.BlockDuration) = (TimeSpan.FromSeconds(-1), TimeSpan.Zero);
             (o.MaxDelay, o.StateTtl) = (TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(30));
-            (o.AuditMaxLength, o.DefaultCoverage) = (0, 2);
+            o.AuditMaxLength = 0;
             o.Actions["L2"] = "captcha";
             o.Actions["L7"] = "delay";
             o.Routes["embeddings"] = new() { ["L1"] = "x" };
@@ -93,7 +90,6 @@ public class EnforcementOptionsValidatorTests
             "MinDelay and MaxDelay must",
             "StateTtl must be",
             "AuditMaxLength must be",
-            "DefaultCoverage must be",
             "GenSafety:Enforcement:Actions:L2: 'captcha'",
             "GenSafety:Enforcement:Actions:L7: levels",
             "GenSafety:Enforcement:Routes:embeddings:Actions:L1: 'x'",
@@ -116,7 +112,6 @@ public class EnforcementOptionsValidatorTests
             [$"{Risk}:MaxDelay"] = "00:00:01",
             [$"{Risk}:StateTtl"] = "1.00:00:00",
             [$"{Risk}:AuditMaxLength"] = "500",
-            [$"{Risk}:DefaultCoverage"] = "0.25",
             ["GenSafety:Enforcement:Actions:L1"] = "none",
             ["GenSafety:Enforcement:Actions:L4"] = "block,delay",
             ["GenSafety:Enforcement:Routes:embeddings:Actions:L2"] = "block",
@@ -131,7 +126,6 @@ public class EnforcementOptionsValidatorTests
         Assert.Equal((TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1)), (options.MinDelay, options.MaxDelay));
         Assert.Equal(TimeSpan.FromDays(1), options.StateTtl);
         Assert.Equal(500, options.AuditMaxLength);
-        Assert.Equal(0.25, options.DefaultCoverage);
         Assert.Equal(new Dictionary<string, string> { ["L1"] = "none", ["L4"] = "block,delay" }, options.Actions);
         KeyValuePair<string, Dictionary<string, string>> route = Assert.Single(options.Routes);
         Assert.Equal(("embeddings", "block"), (route.Key, route.Value["L2"]));
