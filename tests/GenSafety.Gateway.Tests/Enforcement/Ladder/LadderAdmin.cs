@@ -11,6 +11,12 @@ namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
 /// <summary>Admin calls and OpenAI clients shared by the ladder's end-to-end tests.</summary>
 internal static class LadderAdmin
 {
+    /// <summary>A chat completion as a fixed upstream answers it: 12 prompt and 5 completion tokens.</summary>
+    public const string Completion = """{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}""";
+
+    public static StringContent ChatBody(int maxTokens = 8) => new(
+        $$"""{"model":"m","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"Tell me about the sea"}]}""", System.Text.Encoding.UTF8, "application/json");
+
     public static async Task<string> CreateClientAsync(GatewayHost gateway, string id, string policy = "default")
     {
         var response = await gateway.Admin.PostAsJsonAsync("/admin/clients", new { id, policy });

@@ -16,8 +16,6 @@ namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
 /// </summary>
 public sealed class LadderThroughGatewayTests : IClassFixture<SharedRedisFixture>
 {
-    private const string Completion = """{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
-
     private readonly SharedRedisFixture _redis;
 
     public LadderThroughGatewayTests(SharedRedisFixture redis) => _redis = redis;
@@ -189,8 +187,6 @@ public sealed class LadderThroughGatewayTests : IClassFixture<SharedRedisFixture
         await ErrorAssert.IsOpenAIErrorAsync(await gateway.Admin.PutAsJsonAsync("/admin/clients/ghost/level", new { level = 1, reason = "x" }), HttpStatusCode.NotFound, "not_found");
         await ErrorAssert.IsOpenAIErrorAsync(await gateway.Admin.GetAsync("/admin/audit?count=0"), HttpStatusCode.BadRequest, "invalid_request");
     }
-
-    private static StringContent ChatBody() => new("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
 
     private static async Task<string> SolveAsync(HttpClient client)
     {

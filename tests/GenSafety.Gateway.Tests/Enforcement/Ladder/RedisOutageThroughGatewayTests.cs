@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
@@ -15,10 +14,6 @@ namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
 /// </summary>
 public sealed class RedisOutageThroughGatewayTests
 {
-    private const string Completion = """{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
-
-    private static StringContent ChatBody() => new("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
-
     private static string[] Args(RedisServerProcess redis, string failureMode) =>
     [
         $"--GenSafety:Redis:ConnectionString={redis.EndPoint}",

@@ -9,6 +9,8 @@ using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
 
+using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
+
 namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
 
 /// <summary>
@@ -18,14 +20,9 @@ namespace GenSafety.Gateway.Tests.Enforcement.Ladder;
 /// </summary>
 public sealed class TwoProcessExactnessTests : IClassFixture<SharedRedisFixture>
 {
-    private const string Completion = """{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}""";
-
     private readonly SharedRedisFixture _redis;
 
     public TwoProcessExactnessTests(SharedRedisFixture redis) => _redis = redis;
-
-    private static StringContent ChatBody(int maxTokens = 8) => new(
-        $$"""{"model":"m","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
 
     private async Task<(GatewayProcess First, GatewayProcess Second, string Key)> StartPairAsync(string upstreamUrl, string policy, params string[] limits)
     {
@@ -40,17 +37,8 @@ public sealed class TwoProcessExactnessTests : IClassFixture<SharedRedisFixture>
     [Fact]
     public async Task Requests_200ConcurrentAcrossTwoProcesses_AdmitTheLimit()
     {
-        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
-        var (first, second, key) = await StartPairAsync(upstream.Url, "fifty", "--GenSafety:Policies:fifty:RequestsPerMinute=50");
-        await using var a = first;
-        await using var b = second;
-        using var viaA = a.PublicWithKey(key);
-        using var viaB = b.PublicWithKey(key);
-
-        var watch = Stopwatch.StartNew();
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
-            (await (i % 2 == 0 ? viaA : viaB).PostAsync("/v1/chat/completions", ChatBody())).StatusCode));
-        var refilled = (int)(watch.Elapsed.TotalSeconds / 1.2); // 50 per minute: one more every 1.2 s of the run
+        var (statuses, elapsed, _) = await BurstAsync("--GenSafety:Policies:hammer:RequestsPerMinute=50", maxTokens: 8);
+        var refilled = (int)(elapsed.TotalSeconds / 1.2); // 50 per minute: one more every 1.2 s of the run
 
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
         Assert.InRange(admitted, 50, 50 + refilled);
@@ -60,17 +48,7 @@ public sealed class TwoProcessExactnessTests : IClassFixture<SharedRedisFixture>
     [Fact]
     public async Task Tokens_200ConcurrentAcrossTwoProcesses_NeverOverTheLimit_AndUsageIsReconciled()
     {
-        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
-        var (first, second, key) = await StartPairAsync(upstream.Url, "tokens", "--GenSafety:Policies:tokens:TokensPerMinute=3000");
-        await using var a = first;
-        await using var b = second;
-        using var viaA = a.PublicWithKey(key);
-        using var viaB = b.PublicWithKey(key);
-
-        var watch = Stopwatch.StartNew();
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
-            (await (i % 2 == 0 ? viaA : viaB).PostAsync("/v1/chat/completions", ChatBody(maxTokens: 100))).StatusCode));
-        var elapsed = watch.Elapsed;
+        var (statuses, elapsed, usage) = await BurstAsync("--GenSafety:Policies:hammer:TokensPerMinute=3000", maxTokens: 100);
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
 
         // Each admission reserves its input (counted by the gateway) + 100 output tokens; each settlement returns the
@@ -81,16 +59,32 @@ public sealed class TwoProcessExactnessTests : IClassFixture<SharedRedisFixture>
         Assert.True(admitted > 0);
         Assert.True(admitted * (input + 5) <= 3000 + refill, $"{admitted} requests × {input + 5} tokens over 3000 + {refill:F0}");
         Assert.Equal(200 - admitted, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-        var usage = await UsageAsync(a, admitted);
         Assert.Equal(admitted * 5, usage.GetProperty("output_tokens").GetInt64());
         Assert.Equal(admitted * 12, usage.GetProperty("input_tokens").GetInt64());
+    }
+
+    // 200 concurrent chat requests, alternating between two gateway processes, for a client of policy "hammer".
+    private async Task<(HttpStatusCode[] Statuses, TimeSpan Elapsed, JsonElement Usage)> BurstAsync(string limit, int maxTokens)
+    {
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
+        var (first, second, key) = await StartPairAsync(upstream.Url, "hammer", limit);
+        await using var a = first;
+        await using var b = second;
+        using var viaA = a.PublicWithKey(key);
+        using var viaB = b.PublicWithKey(key);
+
+        var watch = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+            (await (i % 2 == 0 ? viaA : viaB).PostAsync("/v1/chat/completions", ChatBody(maxTokens))).StatusCode));
+        var elapsed = watch.Elapsed;
+        return (statuses, elapsed, await UsageAsync(a, statuses.Count(s => s == HttpStatusCode.OK)));
     }
 
     [Fact]
     public async Task Streams_ConcurrentAcrossTwoProcesses_NeverMoreThanTheLimitOpen_AndStreamedTokensAreRecorded()
     {
         await using var model = await ReferenceModelHost.StartAsync();
-        var (first, second, key) = await StartPairAsync(model.Url, "streams", "--GenSafety:Policies:streams:MaxConcurrentStreams=4", "--GenSafety:Policies:streams:TokensPerMinute=1000000");
+        var (first, second, key) = await StartPairAsync(model.Url, "hammer", "--GenSafety:Policies:hammer:MaxConcurrentStreams=4", "--GenSafety:Policies:hammer:TokensPerMinute=1000000");
         await using var a = first;
         await using var b = second;
         using var viaA = a.PublicWithKey(key);
