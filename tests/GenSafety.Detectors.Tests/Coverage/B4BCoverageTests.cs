@@ -12,7 +12,7 @@ public sealed class B4BCoverageTests
     [Fact]
     public void Coverage_UniformVersusOneTopic_SweepingClientCoversFarMore()
     {
-        var random = new SeededRandom(20);
+        var random = new DeterministicRandom(20);
         var sweeping = new B4BCoverage(Projection);
         var topical = new B4BCoverage(Projection);
         var topic = Vectors.RandomUnit(random, Dimensions);
@@ -33,7 +33,7 @@ public sealed class B4BCoverageTests
     public void Observe_SameVectorTwice_NewBucketsOnlyTheFirstTime()
     {
         var coverage = new B4BCoverage(Projection);
-        var vector = Vectors.RandomUnit(new SeededRandom(3), Dimensions);
+        var vector = Vectors.RandomUnit(new DeterministicRandom(3), Dimensions);
 
         Assert.True(coverage.Observe(vector));
         Assert.Equal(B4BProjection.ProjectionCount, coverage.BucketsHit);
@@ -84,7 +84,7 @@ public sealed class B4BCoverageTests
     [Fact]
     public void State_BitLayout_MatchesRedisBitOffsets()
     {
-        var vector = Vectors.RandomUnit(new SeededRandom(8), Dimensions);
+        var vector = Vectors.RandomUnit(new DeterministicRandom(8), Dimensions);
         var coverage = new B4BCoverage(Projection);
         coverage.Observe(vector);
         Span<int> buckets = stackalloc int[B4BProjection.ProjectionCount];
@@ -127,7 +127,7 @@ public sealed class B4BCoverageTests
 
     private static B4BCoverage Observed(B4BCoverage coverage, int seed, int count)
     {
-        var random = new SeededRandom(seed);
+        var random = new DeterministicRandom((ulong)seed);
         for (var i = 0; i < count; i++)
         {
             coverage.Observe(Vectors.RandomUnit(random, Dimensions));

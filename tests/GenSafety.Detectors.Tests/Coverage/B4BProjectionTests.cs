@@ -12,7 +12,7 @@ public sealed class B4BProjectionTests
     public void ComputeBuckets_OppositeVectors_ComplementaryCodes()
     {
         // sign(-v·P) flips every bit (no coordinate is exactly zero for a random vector).
-        var v = Vectors.RandomUnit(new SeededRandom(1), 64);
+        var v = Vectors.RandomUnit(new DeterministicRandom(1), 64);
         Span<int> buckets = stackalloc int[20];
         Span<int> opposite = stackalloc int[20];
 
@@ -29,7 +29,7 @@ public sealed class B4BProjectionTests
     [Fact]
     public void ComputeBuckets_ScaledVector_SameBuckets()
     {
-        var v = Vectors.RandomUnit(new SeededRandom(2), 64);
+        var v = Vectors.RandomUnit(new DeterministicRandom(2), 64);
         Span<int> buckets = stackalloc int[20];
         Span<int> scaled = stackalloc int[20];
 
@@ -42,7 +42,7 @@ public sealed class B4BProjectionTests
     [Fact]
     public void ComputeBuckets_RandomVectors_BitsAreBalanced()
     {
-        var random = new SeededRandom(4);
+        var random = new DeterministicRandom(4);
         Span<int> buckets = stackalloc int[20];
         var ones = new int[12];
         for (var i = 0; i < 2000; i++)

@@ -120,8 +120,8 @@ public sealed class ShapiroWilkTests
     [InlineData(30)]
     public void PValue_NormalSamples_UniformUnderNullHypothesis(int n)
     {
-        const int Trials = 4000;
-        var random = new SeededRandom(20_240_601 + n);
+        const int Trials = 20_000;
+        var random = new DeterministicRandom((ulong)(20_240_601 + n));
         var sample = new double[n];
         var pValues = new double[Trials];
         for (var t = 0; t < Trials; t++)
@@ -134,7 +134,8 @@ public sealed class ShapiroWilkTests
             pValues[t] = ShapiroWilk.Test(sample).PValue;
         }
 
-        // Each decile of a uniform p-value holds 10% ± 1.5% of 4000 trials (about 3 standard errors).
+        // Royston's approximation puts 9.4% to 10.6% of p-values in each decile (R, 100,000 samples for n = 8 and 30);
+        // with 20,000 trials (standard error 0.2%) every decile lies within 10% ± 1.5%.
         for (var decile = 0; decile < 10; decile++)
         {
             var share = pValues.Count(p => p >= decile / 10.0 && p < (decile + 1) / 10.0) / (double)Trials;
@@ -147,7 +148,7 @@ public sealed class ShapiroWilkTests
     [Fact]
     public void PValue_ExponentialSamples_RejectsNormality()
     {
-        var random = new SeededRandom(7);
+        var random = new DeterministicRandom(7);
         var rejected = 0;
         for (var t = 0; t < 200; t++)
         {

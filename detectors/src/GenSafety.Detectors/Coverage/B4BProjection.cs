@@ -33,7 +33,7 @@ public sealed class B4BProjection
         Dimensions = dimensions;
         Seed = seed;
         _normals = new float[Hyperplanes * dimensions];
-        var random = new SeededRandom(seed);
+        var random = new DeterministicRandom((ulong)seed);
         for (var i = 0; i < _normals.Length; i++)
         {
             _normals[i] = (float)random.NextGaussian();

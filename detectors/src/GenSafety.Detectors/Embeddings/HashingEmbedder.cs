@@ -181,12 +181,13 @@ public sealed class HashingEmbedder : ITextEmbedder
                     continue;
                 }
 
-                // The n-gram's feature id; then its column of the projection: k positions with random signs.
-                var feature = StableHash.Mix(hash + ((ulong)n * StableHash.Golden));
-                for (var k = 1; k <= _nonZeros; k++)
+                // The n-gram's feature id (fully mixed), then its column of the projection: k positions with random
+                // signs, from a generator stream seeded by the feature (high bits for the position, bit 31 for the sign).
+                var state = StableHash.Mix(hash + ((ulong)n * StableHash.Golden));
+                for (var k = 0; k < _nonZeros; k++)
                 {
-                    var bits = StableHash.Mix(feature + ((ulong)k * StableHash.Golden));
-                    destination[StableHash.Reduce(bits, dimensions)] += (bits & 1) == 0 ? _weight : -_weight;
+                    state = StableHash.Step(state);
+                    destination[StableHash.Reduce(state, dimensions)] += (state & (1UL << 31)) == 0 ? _weight : -_weight;
                 }
             }
         }
