@@ -167,7 +167,8 @@ public sealed class HashingEmbedder : ITextEmbedder
 
     private void Accumulate(ReadOnlySpan<char> text, Span<float> destination)
     {
-        var dimensions = destination.Length;
+        var dimensions = (uint)destination.Length;
+        var weightBits = BitConverter.SingleToUInt32Bits(_weight);
         for (var start = 0; start < text.Length; start++)
         {
             var hash = _basis;
@@ -181,13 +182,22 @@ public sealed class HashingEmbedder : ITextEmbedder
                     continue;
                 }
 
-                // The n-gram's feature id (fully mixed), then its column of the projection: k positions with random
-                // signs, from a generator stream seeded by the feature (high bits for the position, bit 31 for the sign).
-                var state = StableHash.Mix(hash + ((ulong)n * StableHash.Golden));
+                // The n-gram's feature id, fully mixed; its column of the projection is k (position, sign) pairs, one
+                // per 16-bit field of the id (15 bits scaled to a position, 1 bit of sign), four per 64-bit word.
+                var bits = StableHash.Mix(hash + ((ulong)n * StableHash.Golden));
                 for (var k = 0; k < _nonZeros; k++)
                 {
-                    state = StableHash.Step(state);
-                    destination[StableHash.Reduce(state, dimensions)] += (state & (1UL << 31)) == 0 ? _weight : -_weight;
+                    if (k > 0 && (k & 3) == 0)
+                    {
+                        bits = StableHash.Mix(bits + StableHash.Golden);
+                    }
+
+                    var field = (uint)(bits >> ((k & 3) * 16)) & 0xFFFF;
+
+                    // The sign bit of the field becomes the float's sign bit: a branch on a random bit would be
+                    // mispredicted half the time.
+                    var signed = BitConverter.UInt32BitsToSingle(weightBits ^ ((field & 0x8000) << 16));
+                    destination[(int)(((field & 0x7FFF) * dimensions) >> 15)] += signed;
                 }
             }
         }

@@ -29,13 +29,4 @@ internal static class StableHash
         z = (z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53UL;
         return z ^ (z >> 33);
     }
-
-    /// <summary>
-    /// One step of Knuth's MMIX linear congruential generator: a cheap stream of further values from a well-mixed
-    /// start (use its high bits; the low bits have short periods).
-    /// </summary>
-    public static ulong Step(ulong state) => (state * 6364136223846793005UL) + 1442695040888963407UL;
-
-    /// <summary>An integer in [0, <paramref name="range"/>) from the high bits of <paramref name="hash"/> (Lemire's reduction, no division).</summary>
-    public static int Reduce(ulong hash, int range) => (int)(((hash >> 32) * (ulong)(uint)range) >> 32);
 }
