@@ -5,7 +5,7 @@ using GenSafety.Detectors.Statistics;
 using GenSafety.DetectorBenchmarks;
 
 // Usage: dotnet run -c Release --project load-tests/GenSafety.DetectorBenchmarks -- [--provider cpu|cuda|auto]
-//        [--threads N] [--seconds S] [--batches 1,8,16,32] [--skip-minilm]
+//        [--threads N] [--seconds S] [--batches 1,8,16,32] [--words 20] [--skip-minilm]
 // Prints one markdown table. Each row runs for about S seconds (default 3) after a warm-up, from one calling thread.
 // Besides wall-clock rates it reports process CPU time per call: on a shared machine (other processes competing for
 // the cores) CPU time stays close to the uncontended cost while wall-clock rates fall.
@@ -14,14 +14,14 @@ var rows = new List<(string Name, string Result)>();
 
 Console.WriteLine($"Detectors benchmarks: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {options.Seconds} s per row");
 
-var shortPrompts = BenchmarkPrompts.Create(4096, 20, seed: 1);   // ≈ 120 characters, ≈ 32 MiniLM tokens
+var shortPrompts = BenchmarkPrompts.Create(4096, options.Words, seed: 1);   // 20 words: ≈ 120 characters, ≈ 25 MiniLM tokens
 var longPrompts = BenchmarkPrompts.Create(512, 200, seed: 2);    // ≈ 1,200 characters
 
 foreach (var nonZeros in new[] { 1, 2, 4 })
 {
     var hashing = new HashingEmbedder(new HashingEmbedderOptions { NonZerosPerNgram = nonZeros });
     var vector = new float[hashing.Dimensions];
-    rows.Add(($"Hashing embedder, 256-d, k = {nonZeros}, ≈120-char prompt", PerItem(options.Seconds, i => hashing.Embed(shortPrompts[i % shortPrompts.Length], vector))));
+    rows.Add(($"Hashing embedder, 256-d, k = {nonZeros}, {options.Words}-word prompt", PerItem(options.Seconds, i => hashing.Embed(shortPrompts[i % shortPrompts.Length], vector))));
     rows.Add(($"Hashing embedder, 256-d, k = {nonZeros}, ≈1,200-char prompt", PerItem(options.Seconds, i => hashing.Embed(longPrompts[i % longPrompts.Length], vector))));
 }
 
