@@ -19,8 +19,9 @@ public sealed class ReferenceModelOptions
     public string ImageModelId { get; set; } = "reference-image";
 
     /// <summary>
-    /// Folder holding the shipped data (corpus, members, MiniLM package assembly). Default: <c>ReferenceModelData</c>
-    /// next to the application's assemblies.
+    /// Folder holding the shipped data (corpus, members, non-members, memorized image prompts). Default:
+    /// <c>ReferenceModelData</c> next to the application's assemblies. (The MiniLM model comes with the detectors
+    /// library, from <c>DetectorsData/minilm/</c> next to the assemblies.)
     /// </summary>
     public string? DataDirectory { get; set; }
 

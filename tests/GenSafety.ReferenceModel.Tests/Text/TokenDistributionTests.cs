@@ -1,3 +1,4 @@
+using GenSafety.Detectors.Randomness;
 using GenSafety.ReferenceModel.Tests.TestHost;
 using GenSafety.ReferenceModel.Text;
 

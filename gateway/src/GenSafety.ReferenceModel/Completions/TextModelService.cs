@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using GenSafety.Detectors.Randomness;
 using GenSafety.ReferenceModel.Hosting;
 using GenSafety.ReferenceModel.Text;
 using Microsoft.Extensions.Options;

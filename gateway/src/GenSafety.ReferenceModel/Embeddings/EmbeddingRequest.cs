@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenSafety.Detectors.Embeddings;
 using GenSafety.ReferenceModel.Http;
 
 namespace GenSafety.ReferenceModel.Embeddings;
@@ -15,9 +16,9 @@ internal sealed record EmbeddingRequest(IReadOnlyList<string> Inputs, bool Base6
             throw RequestFields.Invalid("encoding_format", $"'{format}' is not one of 'float', 'base64'.");
         }
 
-        if (RequestFields.OptionalInt(root, "dimensions", 1, int.MaxValue) is { } dimensions && dimensions != MiniLmEmbedder.Dimensions)
+        if (RequestFields.OptionalInt(root, "dimensions", 1, int.MaxValue) is { } dimensions && dimensions != MiniLmEmbedder.OutputDimensions)
         {
-            throw RequestFields.Invalid("dimensions", $"this model only produces {MiniLmEmbedder.Dimensions}-dimensional embeddings.", "unsupported_value");
+            throw RequestFields.Invalid("dimensions", $"this model only produces {MiniLmEmbedder.OutputDimensions}-dimensional embeddings.", "unsupported_value");
         }
 
         return new EmbeddingRequest(ParseInputs(root, options.MaxEmbeddingInputs), format == "base64");

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using GenSafety.ReferenceModel.Hosting;
+using GenSafety.Detectors.Embeddings;
 using GenSafety.ReferenceModel.Http;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +14,7 @@ internal sealed class EmbeddingsEndpoint
     public EmbeddingsEndpoint(IOptions<ReferenceModelOptions> options, ILogger<EmbeddingsEndpoint> logger)
     {
         _options = options.Value;
-        var path = Path.Combine(DataPaths.Resolve(_options), MiniLmPackage.RelativePath);
-        _embedder = new Lazy<MiniLmEmbedder>(() => MiniLmLoader.Get(path, _options.UseCuda, _options.CudaDeviceId, _options.EmbeddingThreads, logger));
+        _embedder = new Lazy<MiniLmEmbedder>(() => MiniLmLoader.Get(_options, logger));
     }
 
     /// <summary>The embedder, loaded on first use.</summary>
@@ -27,19 +26,9 @@ internal sealed class EmbeddingsEndpoint
 
         var embedder = Embedder;
         var tokenized = request.Inputs.Select(embedder.Tokenize).ToArray();
-        var vectors = new float[tokenized.Length][];
 
-        // Batch inputs of similar length together so that little padding is computed.
-        var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();
-        foreach (var chunk in order.Chunk(Math.Max(1, _options.EmbeddingBatchSize)))
-        {
-            context.RequestAborted.ThrowIfCancellationRequested();
-            var batch = embedder.Embed(chunk.Select(i => tokenized[i]).ToArray());
-            for (var j = 0; j < chunk.Length; j++)
-            {
-                vectors[chunk[j]] = batch[j];
-            }
-        }
+        // The embedder batches inputs of similar length together (EmbeddingBatchSize per run) so little padding is computed.
+        var vectors = embedder.Embed(tokenized, context.RequestAborted);
 
         var tokens = tokenized.Sum(t => t.Length);
         using var json = new PooledJson();

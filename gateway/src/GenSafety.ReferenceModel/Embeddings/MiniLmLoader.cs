@@ -1,69 +1,28 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+using GenSafety.Detectors.Embeddings;
 
 namespace GenSafety.ReferenceModel.Embeddings;
 
-/// <summary>Creates the MiniLM embedder once per process and settings (tests start many hosts).</summary>
-internal static partial class MiniLmLoader
+/// <summary>
+/// Creates the detectors library's MiniLM embedder once per process and settings: tests and load tests start many
+/// reference-model hosts, and each load reads 90 MB and builds an ONNX Runtime session.
+/// </summary>
+internal static class MiniLmLoader
 {
-    private static readonly ConcurrentDictionary<(string Path, bool Cuda, int Device, int Threads), Lazy<MiniLmEmbedder>> Embedders = new();
+    private static readonly ConcurrentDictionary<(bool Cuda, int Device, int Threads, int BatchSize), Lazy<MiniLmEmbedder>> Embedders = new();
 
-    public static MiniLmEmbedder Get(string assemblyPath, bool useCuda, int deviceId, int threads, ILogger logger)
+    public static MiniLmEmbedder Get(ReferenceModelOptions options, ILogger logger)
     {
-        var key = (Path.GetFullPath(assemblyPath), useCuda, deviceId, threads);
-        return Embedders.GetOrAdd(key, k => new Lazy<MiniLmEmbedder>(() => Load(k.Path, k.Cuda, k.Device, k.Threads, logger))).Value;
-    }
-
-    private static MiniLmEmbedder Load(string assemblyPath, bool useCuda, int deviceId, int threads, ILogger logger)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var resources = MiniLmPackage.ReadResources(assemblyPath, MiniLmPackage.ModelResource, MiniLmPackage.VocabularyResource);
-        var model = resources[MiniLmPackage.ModelResource];
-        var vocabulary = resources[MiniLmPackage.VocabularyResource];
-        MiniLmEmbedder? embedder = null;
-        if (useCuda)
-        {
-            try
+        var key = (options.UseCuda, options.CudaDeviceId, options.EmbeddingThreads, options.EmbeddingBatchSize);
+        return Embedders.GetOrAdd(key, k => new Lazy<MiniLmEmbedder>(() => MiniLmEmbedder.Create(
+            new MiniLmEmbedderOptions
             {
-                using var cudaOptions = CreateOptions(threads);
-                cudaOptions.AppendExecutionProvider_CUDA(deviceId);
-                embedder = new MiniLmEmbedder(model, vocabulary, cudaOptions, "CUDA");
-            }
-            catch (Exception error) when (error is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
-            {
-                Log.CudaUnavailable(logger, deviceId, error.Message);
-            }
-        }
-
-        if (embedder is null)
-        {
-            using var cpuOptions = CreateOptions(threads);
-            embedder = new MiniLmEmbedder(model, vocabulary, cpuOptions, "CPU");
-        }
-
-        Log.Loaded(logger, embedder.ExecutionProvider, stopwatch.Elapsed.TotalMilliseconds);
-        return embedder;
-    }
-
-    private static SessionOptions CreateOptions(int threads)
-    {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (threads > 0)
-        {
-            options.IntraOpNumThreads = threads;
-        }
-
-        return options;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(20, LogLevel.Warning, "CUDA execution provider unavailable on device {DeviceId} ({Reason}); embeddings run on the CPU.")]
-        public static partial void CudaUnavailable(ILogger logger, int deviceId, string reason);
-
-        [LoggerMessage(21, LogLevel.Information, "MiniLM embedder loaded on {Provider} in {Milliseconds:F0} ms.")]
-        public static partial void Loaded(ILogger logger, string provider, double milliseconds);
+                // UseCuda asks for CUDA and falls back to the CPU with a warning; otherwise the CPU only.
+                Provider = k.Cuda ? ExecutionProviderPreference.Cuda : ExecutionProviderPreference.Cpu,
+                CudaDeviceId = k.Device,
+                IntraOpNumThreads = k.Threads,
+                MaxBatchSize = k.BatchSize,
+            },
+            logger))).Value;
     }
 }

@@ -1,6 +1,6 @@
+using GenSafety.Detectors.Randomness;
 using GenSafety.ReferenceModel.Hosting;
 using GenSafety.ReferenceModel.Http;
-using GenSafety.ReferenceModel.Text;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.ReferenceModel.Images;

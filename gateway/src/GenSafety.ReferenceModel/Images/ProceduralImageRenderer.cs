@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using GenSafety.ReferenceModel.Text;
+using GenSafety.Detectors.Randomness;
 using SkiaSharp;
 
 namespace GenSafety.ReferenceModel.Images;

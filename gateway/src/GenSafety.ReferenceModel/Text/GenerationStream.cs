@@ -1,4 +1,5 @@
 using System.Text;
+using GenSafety.Detectors.Randomness;
 
 namespace GenSafety.ReferenceModel.Text;
 

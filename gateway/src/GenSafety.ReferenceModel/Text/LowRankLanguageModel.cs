@@ -1,3 +1,5 @@
+using GenSafety.Detectors.Randomness;
+
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using GenSafety.Detectors.Randomness;
+
 namespace GenSafety.ReferenceModel.Text;
 
 internal sealed partial class TokenDistribution

