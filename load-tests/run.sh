@@ -4,7 +4,9 @@
 #
 #   load-tests/run.sh                           full run (~3 min): direct, bare, gateway
 #   load-tests/run.sh --targets direct,bare     without the gateway
-#   load-tests/run.sh selftest                  harness check against the built-in echo upstream (~35 s)
+#   load-tests/run.sh --targets bare,gateway,gateway-b --gateway-b-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379
+#                                               two gateway configurations in one interleaved run
+#   load-tests/run.sh selftest                  harness check against the built-in echo upstream (~45 s)
 #
 # Options are those of `GenSafety.LoadTests run` (see load-tests/README.md or `... --help`).
 # LOADTEST_NO_BUILD=1 skips the builds.
@@ -28,17 +30,26 @@ if [[ "$command" == "selftest" ]]; then
   upstream="echo"
   stand_in=1
 fi
+# Read the options as the command does: `--name=value`, the flag `--gateway-stand-in`, or `--name value`
+# (the next word is the value even when it starts with `--`, e.g. `--gateway-b-arg --GenSafety:...`).
+# Everything, `--gateway-arg`, `--gateway-b-arg` and `--gateway-b-label` included, is passed on as given.
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
-  case "${args[i]}" in
-    --targets=*) targets="${args[i]#*=}" ;;
-    --targets) targets="${args[i + 1]:-}" ;;
-    --upstream=*) upstream="${args[i]#*=}" ;;
-    --upstream) upstream="${args[i + 1]:-}" ;;
+  name="${args[i]}"
+  value=""
+  case "$name" in
+    --*=*) value="${name#*=}" name="${name%%=*}" ;;
+    --gateway-stand-in) ;;
+    --*) value="${args[i + 1]:-}" i=$((i + 1)) ;;
+  esac
+  case "$name" in
+    --targets) targets="$value" ;;
+    --upstream) upstream="$value" ;;
     --gateway-stand-in) stand_in=1 ;;
   esac
 done
 
+targets="${targets// /}"
 projects=(
   load-tests/GenSafety.LoadTests/GenSafety.LoadTests.csproj
   load-tests/GenSafety.BareProxy/GenSafety.BareProxy.csproj
@@ -46,7 +57,8 @@ projects=(
 if [[ "$upstream" != "echo" ]]; then
   projects+=(gateway/src/GenSafety.ReferenceModel/GenSafety.ReferenceModel.csproj)
 fi
-if [[ ",$targets," == *",gateway,"* && "$stand_in" == 0 ]]; then
+# gateway and gateway-b run the same build (with different arguments).
+if [[ ( ",$targets," == *",gateway,"* || ",$targets," == *",gateway-b,"* ) && "$stand_in" == 0 ]]; then
   projects+=(gateway/src/GenSafety.Gateway/GenSafety.Gateway.csproj)
 fi
 

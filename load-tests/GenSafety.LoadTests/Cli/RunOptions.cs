@@ -8,10 +8,14 @@ internal sealed record RunOptions
     public const string Direct = "direct";
     public const string Bare = "bare";
     public const string Gateway = "gateway";
+    public const string GatewayB = "gateway-b";
     public const string ReferenceUpstream = "reference";
     public const string EchoUpstream = "echo";
 
-    public static readonly IReadOnlyList<string> AllTargets = [Direct, Bare, Gateway];
+    /// <summary>Every target, in the order they are started and reported.</summary>
+    public static readonly IReadOnlyList<string> AllTargets = [Direct, Bare, Gateway, GatewayB];
+    public static readonly IReadOnlyList<string> DefaultTargets = [Direct, Bare, Gateway];
+    public static readonly IReadOnlyList<string> GatewayTargets = [Gateway, GatewayB];
     public static readonly IReadOnlyList<string> AllScenarios = [ScenarioNames.Chat, ScenarioNames.ChatStream];
 
     public required IReadOnlyList<string> Targets { get; init; }
@@ -28,8 +32,12 @@ internal sealed record RunOptions
     public required string GatewayDll { get; init; }
     public required string BareProxyDll { get; init; }
     public required IReadOnlyList<string> GatewayArgs { get; init; }
+    /// <summary>Arguments of the second gateway target; they replace <see cref="GatewayArgs"/>, not add to them.</summary>
+    public required IReadOnlyList<string> GatewayBArgs { get; init; }
+    /// <summary>Display name of the <see cref="GatewayB"/> target in the report.</summary>
+    public required string GatewayBLabel { get; init; }
 
-    /// <summary>Start the echo app in the gateway's place (readyz, admin clients, bearer check; no proxying), to test the harness.</summary>
+    /// <summary>Start the echo app in each gateway's place (readyz, admin clients, bearer check; no proxying), to test the harness.</summary>
     public required bool GatewayStandIn { get; init; }
     /// <summary>One pause of the echo upstream's streams after their first token (0: none).</summary>
     public required TimeSpan EchoStreamPause { get; init; }
@@ -44,16 +52,26 @@ internal sealed record RunOptions
     /// <summary>Warm-up before a target's later slices: connections and JIT are warm already, only the ramp is left.</summary>
     public TimeSpan RewarmUp => Warmup < TimeSpan.FromSeconds(1) ? Warmup : TimeSpan.FromSeconds(1);
 
+    /// <summary>The gateway targets this run starts, each with its own arguments.</summary>
+    public IEnumerable<GatewayInstance> Gateways =>
+        GatewayTargets.Where(Targets.Contains).Select(name => new GatewayInstance(name, Label(name), name == GatewayB ? GatewayBArgs : GatewayArgs));
+
+    public static bool IsGateway(string target) => GatewayTargets.Contains(target);
+
+    /// <summary>The name a target is shown under in the report.</summary>
+    public string Label(string target) => target == GatewayB ? GatewayBLabel : target;
+
     public const string Usage = """
-        GenSafety load tests: closed-loop load against the reference model directly, bare YARP and the gateway.
+        GenSafety load tests: closed-loop load against the reference model directly, bare YARP and the gateway
+        (optionally a second gateway configuration, gateway-b, in the same interleaved run).
 
         usage: GenSafety.LoadTests run [options]       measure (default: direct, bare, gateway)
                GenSafety.LoadTests selftest [options]  whole pipeline against the built-in echo upstream, with the
-                                                       echo app as stand-in gateway (~35 s; same options, other defaults)
+                                                       echo app as stand-in gateways (~45 s; same options, other defaults)
                GenSafety.LoadTests echo-upstream --urls http://127.0.0.1:PORT
 
         options (durations: 15, 15s, 500ms, 2m):
-          --targets LIST            subset of direct,bare,gateway            [direct,bare,gateway]
+          --targets LIST            subset of direct,bare,gateway,gateway-b  [direct,bare,gateway; selftest adds gateway-b]
           --scenarios LIST          subset of chat,chat-stream               [chat,chat-stream]
           --concurrency N           closed-loop workers (and connections)    [32]
           --warmup D                warm-up before a target's first slice    [15s]
@@ -65,8 +83,11 @@ internal sealed record RunOptions
           --reference-model-dll P   [gateway/src/GenSafety.ReferenceModel/bin/Release/net10.0/GenSafety.ReferenceModel.dll]
           --gateway-dll P           [gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll]
           --bare-proxy-dll P        [load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll]
-          --gateway-arg ARG         extra gateway argument, repeatable (e.g. --gateway-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
-          --gateway-stand-in        start the built-in echo app as a stand-in gateway (tests the harness, measures nothing real)
+          --gateway-arg ARG         extra argument of the gateway target, repeatable (e.g. --gateway-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
+          --gateway-b-arg ARG       argument of the second gateway target, gateway-b, repeatable; gateway-b gets these
+                                    instead of the --gateway-args (e.g. --gateway-b-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
+          --gateway-b-label TEXT    gateway-b's name in the report tables                   [gateway-b]
+          --gateway-stand-in        start the built-in echo app in place of each gateway (tests the harness, measures nothing real)
           --echo-stream-pause D     echo upstream: one pause after a stream's first token    [0; selftest 1ms]
           --gc MODE                 default | workstation | server, for every child process  [default]
           --child-log-level LEVEL   Logging:LogLevel:Default of every child process          [Warning]
@@ -99,6 +120,8 @@ internal sealed record RunOptions
             GatewayDll = RepoPath("gateway-dll", defaults.GatewayDll),
             BareProxyDll = RepoPath("bare-proxy-dll", defaults.BareProxyDll),
             GatewayArgs = [.. defaults.GatewayArgs, .. reader.All("gateway-arg")],
+            GatewayBArgs = [.. defaults.GatewayBArgs, .. reader.All("gateway-b-arg")],
+            GatewayBLabel = reader.String("gateway-b-label", defaults.GatewayBLabel).Trim(),
             GatewayStandIn = defaults.GatewayStandIn || reader.Flag("gateway-stand-in"),
             EchoStreamPause = reader.Duration("echo-stream-pause", defaults.EchoStreamPause, TimeSpan.Zero, TimeSpan.FromSeconds(1)),
             Gc = reader.Choice("gc", defaults.Gc, ["default", "workstation", "server"]),
@@ -110,12 +133,22 @@ internal sealed record RunOptions
         };
         reader.RejectUnknown();
         errors = reader.Errors;
+        if (options.GatewayBLabel.Length == 0 || (options.GatewayBLabel != GatewayB && AllTargets.Contains(options.GatewayBLabel)))
+        {
+            errors.Add($"--gateway-b-label must be non-empty and not another target's name, got '{options.GatewayBLabel}'");
+        }
+
+        if (!options.Targets.Contains(GatewayB) && (options.GatewayBArgs.Count > 0 || options.GatewayBLabel != defaults.GatewayBLabel))
+        {
+            errors.Add("--gateway-b-arg and --gateway-b-label need gateway-b in --targets (e.g. --targets direct,bare,gateway,gateway-b)");
+        }
+
         return options;
     }
 
     public static RunOptions RunDefaults(string repoRoot) => new()
     {
-        Targets = AllTargets,
+        Targets = DefaultTargets,
         Scenarios = AllScenarios,
         Concurrency = 32,
         Warmup = TimeSpan.FromSeconds(15),
@@ -129,6 +162,8 @@ internal sealed record RunOptions
         GatewayDll = "gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll",
         BareProxyDll = "load-tests/GenSafety.BareProxy/bin/Release/net10.0/GenSafety.BareProxy.dll",
         GatewayArgs = [],
+        GatewayBArgs = [],
+        GatewayBLabel = GatewayB,
         GatewayStandIn = false,
         EchoStreamPause = TimeSpan.Zero,
         Gc = "default",
@@ -141,6 +176,7 @@ internal sealed record RunOptions
 
     public static RunOptions SelfTestDefaults(string repoRoot) => RunDefaults(repoRoot) with
     {
+        Targets = AllTargets,
         GatewayStandIn = true,
         EchoStreamPause = TimeSpan.FromMilliseconds(1),
         Concurrency = 16,
@@ -167,3 +203,6 @@ internal sealed record RunOptions
         return null;
     }
 }
+
+/// <summary>One gateway target to start: its target name, report label and its own extra arguments.</summary>
+internal sealed record GatewayInstance(string Target, string Label, IReadOnlyList<string> Args);

@@ -47,7 +47,7 @@ internal static class Measurement
                     stack.EnsureAllRunning();
                     totals[name].Add(measured);
                     log.WriteLine(
-                        $"  {scenarioName,-11} round {round + 1}/{options.Rounds} {name,-8} " +
+                        $"  {scenarioName,-11} round {round + 1}/{options.Rounds} {name,-9} " +
                         $"{measured.Successes / measured.Measured.TotalSeconds,9:0} rps  " +
                         $"p50 {LatencyHistograms.PercentileMs(measured.Latency, 50),8:0.000} ms  " +
                         $"p99 {LatencyHistograms.PercentileMs(measured.Latency, 99),8:0.000} ms  errors {measured.Errors}");

@@ -94,7 +94,7 @@ internal static class RunCommand
             yield return ("bare proxy (--bare-proxy-dll)", options.BareProxyDll);
         }
 
-        if (options.Targets.Contains(RunOptions.Gateway) && !options.GatewayStandIn)
+        if (options.Gateways.Any() && !options.GatewayStandIn)
         {
             yield return ("gateway (--gateway-dll)", options.GatewayDll);
         }

@@ -5,8 +5,9 @@ using GenSafety.LoadTests.Scenarios;
 namespace GenSafety.LoadTests.Orchestration;
 
 /// <summary>
-/// <c>selftest</c>: the whole <c>run</c> pipeline against the built-in echo upstream (direct and bare
-/// YARP by default), then checks that what it measured is plausible. Needs no gateway and no model.
+/// <c>selftest</c>: the whole <c>run</c> pipeline against the built-in echo upstream (direct, bare
+/// YARP and both gateway targets as echo stand-ins by default), then checks that what it measured is
+/// plausible. Needs no gateway and no model.
 /// </summary>
 internal static class SelfTestCommand
 {
@@ -66,6 +67,12 @@ internal static class SelfTestCommand
         if (targets.Contains(RunOptions.Bare) && report.Rows.Any(r => r.VersusBare is null))
         {
             yield return "rows without a comparison against bare YARP";
+        }
+
+        if (targets.Contains(RunOptions.Gateway) && targets.Contains(RunOptions.GatewayB)
+            && report.GatewayComparisons.Count != report.Parameters.Scenarios.Count)
+        {
+            yield return $"{report.GatewayComparisons.Count} gateway-b vs gateway comparisons for {report.Parameters.Scenarios.Count} scenario(s)";
         }
     }
 }

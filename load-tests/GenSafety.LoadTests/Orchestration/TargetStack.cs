@@ -10,7 +10,7 @@ namespace GenSafety.LoadTests.Orchestration;
 internal sealed record StackTarget(LoadTarget Load, ChildProcess Front, ChildProcess Upstream);
 
 /// <summary>
-/// Starts the upstream (reference model or echo), then bare YARP and the gateway in front of it,
+/// Starts the upstream (reference model or echo), then bare YARP and the gateway(s) in front of it,
 /// each on a free loopback port and each waited for until ready; kills them all on dispose.
 /// </summary>
 internal sealed class TargetStack : IDisposable
@@ -61,16 +61,16 @@ internal sealed class TargetStack : IDisposable
 
     private async Task StartAllAsync(RunOptions options, HttpClient http, TextWriter log, CancellationToken cancellationToken)
     {
-        var ports = FreePorts.Take(4);
-        var (upstreamPort, barePort, gatewayPort, adminPort) = (ports[0], ports[1], ports[2], ports[3]);
-        var environment = ChildEnvironment(options);
-        string[] common = [$"--Logging:LogLevel:Default={options.ChildLogLevel}"];
+        var gateways = options.Gateways.ToList();
+        // Upstream, bare, then a public and an admin port per gateway: taken together, so all are distinct.
+        var ports = FreePorts.Take(2 + (2 * gateways.Count));
+        var (upstreamPort, barePort) = (ports[0], ports[1]);
         var upstreamUrl = Loopback(upstreamPort);
-        var echoPause = $"--Echo:StreamPauseMs={options.EchoStreamPause.TotalMilliseconds}";
+        var context = new StartContext(options, upstreamUrl, ChildEnvironment(options), http, log);
 
         var upstream = options.Upstream == RunOptions.EchoUpstream
-            ? Start("echo upstream", EchoDll, [EchoCommand, "--urls", upstreamUrl.ToString(), echoPause, .. common], environment)
-            : Start("reference model", options.ReferenceModelDll, ["--urls", upstreamUrl.ToString(), .. common], environment);
+            ? Start("echo upstream", EchoDll, [EchoCommand, "--urls", upstreamUrl.ToString(), context.EchoPause, .. context.Args], context.Environment)
+            : Start("reference model", options.ReferenceModelDll, ["--urls", upstreamUrl.ToString(), .. context.Args], context.Environment);
         log.WriteLine($"started {upstream.Name} (pid {upstream.Id}) on {upstreamUrl}");
         await upstream.WaitUntilReadyAsync(http, new Uri(upstreamUrl, "healthz"), s => s == HttpStatusCode.OK, options.StartupTimeout, cancellationToken);
 
@@ -79,41 +79,60 @@ internal sealed class TargetStack : IDisposable
             _targets.Add(new StackTarget(new LoadTarget(RunOptions.Direct, upstreamUrl, PlaceholderBearer), upstream, upstream));
         }
 
-        var upstreamArg = $"--ReverseProxy:Clusters:upstream:Destinations:primary:Address={upstreamUrl}";
         if (options.Targets.Contains(RunOptions.Bare))
         {
             var bareUrl = Loopback(barePort);
-            var bare = Start("bare YARP", options.BareProxyDll, ["--urls", bareUrl.ToString(), upstreamArg, .. common], environment);
+            var bare = Start("bare YARP", options.BareProxyDll, ["--urls", bareUrl.ToString(), context.UpstreamArg, .. context.Args], context.Environment);
             log.WriteLine($"started {bare.Name} (pid {bare.Id}) on {bareUrl}");
             // Bare YARP has no health endpoint: any answer from a proxied route means it is listening and routing.
             await bare.WaitUntilReadyAsync(http, new Uri(bareUrl, "v1/models"), _ => true, options.StartupTimeout, cancellationToken);
             _targets.Add(new StackTarget(new LoadTarget(RunOptions.Bare, bareUrl, PlaceholderBearer), bare, upstream));
         }
 
-        if (options.Targets.Contains(RunOptions.Gateway))
+        for (var i = 0; i < gateways.Count; i++)
         {
-            var (publicUrl, adminUrl) = (Loopback(gatewayPort), Loopback(adminPort));
-            var adminToken = RandomSecret();
-            var gateway = Start(
-                options.GatewayStandIn ? "stand-in gateway (echo)" : "gateway",
-                options.GatewayStandIn ? EchoDll : options.GatewayDll,
-                [
-                    .. options.GatewayStandIn ? [EchoCommand, echoPause] : Array.Empty<string>(),
-                    $"--Kestrel:Endpoints:Public:Url={publicUrl}",
-                    $"--Kestrel:Endpoints:Admin:Url={adminUrl}",
-                    upstreamArg,
-                    $"--GenSafety:Admin:Token={adminToken}",
-                    $"--GenSafety:Identity:KeyPepper={RandomSecret()}",
-                    .. common,
-                    .. options.GatewayArgs,
-                ],
-                environment);
-            log.WriteLine($"started {gateway.Name} (pid {gateway.Id}) on {publicUrl}, admin {adminUrl}");
-            await gateway.WaitUntilReadyAsync(http, new Uri(adminUrl, "readyz"), s => s == HttpStatusCode.OK, options.StartupTimeout, cancellationToken);
-            var clientKey = await GatewayAdminClient.CreateClientAsync(http, adminUrl, adminToken, "load-1", cancellationToken);
-            log.WriteLine("created gateway client load-1");
-            _targets.Add(new StackTarget(new LoadTarget(RunOptions.Gateway, publicUrl, clientKey), gateway, upstream));
+            _targets.Add(await StartGatewayAsync(gateways[i], Loopback(ports[2 + (2 * i)]), Loopback(ports[3 + (2 * i)]), upstream, context, cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Starts one gateway (or its echo stand-in) with its own ports, admin token, key pepper and
+    /// arguments, waits for <c>/readyz</c> and creates client <c>load-1</c> through the admin API.
+    /// </summary>
+    private async Task<StackTarget> StartGatewayAsync(
+        GatewayInstance gateway, Uri publicUrl, Uri adminUrl, ChildProcess upstream, StartContext context, CancellationToken cancellationToken)
+    {
+        var (options, http, log) = (context.Options, context.Http, context.Log);
+        var adminToken = RandomSecret();
+        var process = Start(
+            options.GatewayStandIn ? $"stand-in {gateway.Target} (echo)" : gateway.Target,
+            options.GatewayStandIn ? EchoDll : options.GatewayDll,
+            [
+                .. options.GatewayStandIn ? [EchoCommand, context.EchoPause] : Array.Empty<string>(),
+                $"--Kestrel:Endpoints:Public:Url={publicUrl}",
+                $"--Kestrel:Endpoints:Admin:Url={adminUrl}",
+                context.UpstreamArg,
+                $"--GenSafety:Admin:Token={adminToken}",
+                $"--GenSafety:Identity:KeyPepper={RandomSecret()}",
+                .. context.Args,
+                .. gateway.Args,
+            ],
+            context.Environment);
+        log.WriteLine($"started {process.Name} (pid {process.Id}) on {publicUrl}, admin {adminUrl}");
+        await process.WaitUntilReadyAsync(http, new Uri(adminUrl, "readyz"), s => s == HttpStatusCode.OK, options.StartupTimeout, cancellationToken);
+        var clientKey = await GatewayAdminClient.CreateClientAsync(http, adminUrl, adminToken, "load-1", cancellationToken);
+        log.WriteLine($"created {gateway.Target} client load-1");
+        return new StackTarget(new LoadTarget(gateway.Target, publicUrl, clientKey), process, upstream);
+    }
+
+    /// <summary>What every child is started with: options, arguments, environment, and the upstream the proxies route to.</summary>
+    private sealed record StartContext(RunOptions Options, Uri UpstreamUrl, IReadOnlyDictionary<string, string?> Environment, HttpClient Http, TextWriter Log)
+    {
+        public string[] Args { get; } = [$"--Logging:LogLevel:Default={Options.ChildLogLevel}"];
+
+        public string EchoPause { get; } = $"--Echo:StreamPauseMs={Options.EchoStreamPause.TotalMilliseconds}";
+
+        public string UpstreamArg { get; } = $"--ReverseProxy:Clusters:upstream:Destinations:primary:Address={UpstreamUrl}";
     }
 
     private const string EchoCommand = "echo-upstream";

@@ -17,11 +17,17 @@ internal static class MarkdownReport
         md.AppendLine($"Closed loop, {p.Concurrency} concurrent connections; per scenario and target {Seconds(p.WarmupSeconds)} warm-up, then " +
             $"{Seconds(p.DurationSeconds)} measured in {p.Rounds} interleaved slice(s). Upstream: {p.Upstream}" +
             (p.Upstream == "echo" && p.EchoStreamPauseMs > 0 ? $" ({p.EchoStreamPauseMs:0.###} ms pause after the first streamed token)" : string.Empty) + $"; children GC {p.Gc}, " +
-            $"log level {p.ChildLogLevel}; max_tokens {p.MaxTokens}" +
-            (p.GatewayArgs.Count > 0 ? $"; gateway args {string.Join(' ', p.GatewayArgs)}" : string.Empty) + ".").AppendLine();
+            $"log level {p.ChildLogLevel}; max_tokens {p.MaxTokens}.").AppendLine();
+        if (p.Gateways.Count > 0)
+        {
+            md.AppendLine("Gateways: " + string.Join("; ", p.Gateways.Select(g =>
+                (g.Label == g.Target ? g.Target : $"{g.Target} \"{g.Label}\"") + " with " +
+                (g.Args.Count > 0 ? $"args `{string.Join(' ', g.Args)}`" : "no extra args"))) + ".").AppendLine();
+        }
+
         if (p.GatewayStandIn)
         {
-            md.AppendLine("**\"gateway\" is the built-in echo stand-in (it answers itself, it does not proxy): this run tests the harness, " +
+            md.AppendLine("**Every gateway target is the built-in echo stand-in (it answers itself, it does not proxy): this run tests the harness, " +
                 "its gateway figures say nothing about the real gateway.**").AppendLine();
         }
 
@@ -33,15 +39,19 @@ internal static class MarkdownReport
             md.AppendLine($"## {scenario}").AppendLine();
             AppendTable(md, ScenarioTable(report.Rows.Where(r => r.Scenario == scenario).ToList()));
             md.AppendLine();
+            foreach (var pair in report.GatewayComparisons.Where(c => c.Scenario == scenario))
+            {
+                md.AppendLine(PairLine(pair, report.Rows)).AppendLine();
+            }
         }
 
         if (report.Checks.Count > 0)
         {
-            md.AppendLine("## Design targets (gateway against bare YARP, this run)").AppendLine();
+            md.AppendLine("## Design targets (each gateway against bare YARP, this run)").AppendLine();
             AppendTable(md, [
-                ["scenario", "check", "measured", "target", "verdict"],
-                .. report.Checks.Select(c => new[] { c.Scenario, c.Check, Number(c.Measured, c.Unit == "x" ? "0.00" : "+0.000;-0.000;0.000") + " " + c.Unit, c.Limit, c.Pass ? "PASS" : "FAIL" }),
-            ]);
+                ["scenario", "gateway", "check", "measured", "target", "verdict"],
+                .. report.Checks.Select(c => new[] { c.Scenario, c.Target, c.Check, Number(c.Measured, c.Unit == "x" ? "0.00" : "+0.000;-0.000;0.000") + " " + c.Unit, c.Limit, c.Pass ? "PASS" : "FAIL" }),
+            ], textColumns: 3);
             md.AppendLine();
         }
 
@@ -51,7 +61,7 @@ internal static class MarkdownReport
             md.AppendLine("## Errors").AppendLine();
             foreach (var row in errors)
             {
-                md.AppendLine($"- {row.Scenario} / {row.Target}: " + string.Join(", ", row.ErrorKinds.OrderByDescending(e => e.Value).Select(e => $"{e.Key} x{e.Value}")));
+                md.AppendLine($"- {row.Scenario} / {row.Label}: " + string.Join(", ", row.ErrorKinds.OrderByDescending(e => e.Value).Select(e => $"{e.Key} x{e.Value}")));
             }
 
             md.AppendLine();
@@ -81,7 +91,7 @@ internal static class MarkdownReport
         foreach (var r in rows)
         {
             var vs = r.VersusBare;
-            List<string> cells = [r.Scenario, r.Target, Number(r.Rps, "0"), Ms(r.Latency.P50Ms), Ms(r.Latency.P99Ms), Ms(r.Latency.P999Ms)];
+            List<string> cells = [r.Scenario, r.Label, Number(r.Rps, "0"), Ms(r.Latency.P50Ms), Ms(r.Latency.P99Ms), Ms(r.Latency.P999Ms)];
             if (streaming)
             {
                 cells.AddRange([Ms(r.FirstToken?.P50Ms), Ms(r.FirstToken?.P99Ms)]);
@@ -100,15 +110,28 @@ internal static class MarkdownReport
         return table;
     }
 
-    private static void AppendTable(StringBuilder md, List<string[]> table)
+    /// <summary>"gateway-b vs gateway: added p50 …, added p99 …, RPS ratio …, CPU µs/req delta …" (and added TTFT for streams).</summary>
+    private static string PairLine(PairComparison pair, IReadOnlyList<TargetRow> rows)
+    {
+        string LabelOf(string target) => rows.FirstOrDefault(r => r.Target == target)?.Label ?? target;
+        var vs = pair.Versus;
+        var ttft = vs.AddedFirstTokenP50Ms is null && vs.AddedFirstTokenP99Ms is null
+            ? string.Empty
+            : $", added TTFT p50 {Added(vs.AddedFirstTokenP50Ms)} ms, added TTFT p99 {Added(vs.AddedFirstTokenP99Ms)} ms";
+        return $"**{LabelOf(pair.Target)} vs {LabelOf(pair.Baseline)}** (same run): added p50 {Added(vs.AddedP50Ms)} ms, " +
+            $"added p99 {Added(vs.AddedP99Ms)} ms, RPS ratio {Ratio(vs.RpsRatio)}, CPU µs/req delta {Number(vs.CpuMicrosPerRequestDelta, "+0.0;-0.0;0.0")}{ttft}";
+    }
+
+    /// <summary>The first <paramref name="textColumns"/> columns are left-aligned, the rest (numbers) right-aligned.</summary>
+    private static void AppendTable(StringBuilder md, List<string[]> table, int textColumns = 2)
     {
         var widths = Enumerable.Range(0, table[0].Length).Select(c => table.Max(row => row[c].Length)).ToArray();
         for (var i = 0; i < table.Count; i++)
         {
-            md.AppendLine("| " + string.Join(" | ", table[i].Select((cell, c) => i == 0 || c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
+            md.AppendLine("| " + string.Join(" | ", table[i].Select((cell, c) => i == 0 || c < textColumns ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
             if (i == 0)
             {
-                md.AppendLine("|" + string.Join("|", widths.Select((w, c) => c < 2 ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
+                md.AppendLine("|" + string.Join("|", widths.Select((w, c) => c < textColumns ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
             }
         }
     }

@@ -11,12 +11,16 @@ internal static class ReportBuilder
 {
     public static RunReport Build(RunOptions options, MachineInfo machine, IReadOnlyList<MeasuredTarget> measured)
     {
-        var rows = measured.Select(ToRow).ToList();
-        var withBaseline = rows.Select(row => row with { VersusBare = Compare(row, rows) }).ToList();
-        return new RunReport(machine, Parameters(options), withBaseline, Checks(withBaseline));
+        var rows = measured.Select(m => ToRow(m, options.Label(m.Target))).ToList();
+        var withBaseline = rows.Select(row => row with { VersusBare = CompareWith(row, RunOptions.Bare, rows) }).ToList();
+        List<PairComparison> gatewayComparisons = [.. rows
+            .Where(row => row.Target == RunOptions.GatewayB)
+            .Select(row => CompareWith(row, RunOptions.Gateway, rows) is { } versus ? new PairComparison(row.Scenario, row.Target, RunOptions.Gateway, versus) : null)
+            .OfType<PairComparison>()];
+        return new RunReport(machine, Parameters(options), withBaseline, gatewayComparisons, Checks(withBaseline));
     }
 
-    private static TargetRow ToRow(MeasuredTarget m)
+    private static TargetRow ToRow(MeasuredTarget m, string label)
     {
         var result = m.Result;
         var completed = Math.Max(1, result.Successes + result.Errors);
@@ -24,6 +28,7 @@ internal static class ReportBuilder
         return new TargetRow(
             m.Scenario,
             m.Target,
+            label,
             result.Measured.TotalSeconds,
             result.Successes,
             result.Errors,
@@ -46,41 +51,44 @@ internal static class ReportBuilder
         histogram.TotalCount == 0 ? double.NaN : histogram.GetMaxValue() / 1000.0,
         histogram.TotalCount == 0 ? double.NaN : histogram.GetMean() / 1000.0);
 
-    private static VersusBare? Compare(TargetRow row, List<TargetRow> rows)
+    /// <summary><paramref name="row"/> against the <paramref name="baseline"/> target's row of the same scenario; null when that did not run.</summary>
+    private static Comparison? CompareWith(TargetRow row, string baseline, List<TargetRow> rows)
     {
-        var bare = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target == RunOptions.Bare);
-        if (bare is null)
+        var other = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target == baseline);
+        if (other is null)
         {
             return null;
         }
 
-        return new VersusBare(
-            row.Rps / bare.Rps,
-            row.Latency.P50Ms - bare.Latency.P50Ms,
-            row.Latency.P99Ms - bare.Latency.P99Ms,
-            row.FirstToken is null || bare.FirstToken is null ? null : row.FirstToken.P50Ms - bare.FirstToken.P50Ms,
-            row.FirstToken is null || bare.FirstToken is null ? null : row.FirstToken.P99Ms - bare.FirstToken.P99Ms,
-            row.CpuMicrosPerRequest / bare.CpuMicrosPerRequest);
+        return new Comparison(
+            row.Rps / other.Rps,
+            row.Latency.P50Ms - other.Latency.P50Ms,
+            row.Latency.P99Ms - other.Latency.P99Ms,
+            row.FirstToken is null || other.FirstToken is null ? null : row.FirstToken.P50Ms - other.FirstToken.P50Ms,
+            row.FirstToken is null || other.FirstToken is null ? null : row.FirstToken.P99Ms - other.FirstToken.P99Ms,
+            row.CpuMicrosPerRequest / other.CpuMicrosPerRequest,
+            row.CpuMicrosPerRequest - other.CpuMicrosPerRequest);
     }
 
-    /// <summary>DESIGN.md targets for the gateway, as far as this run can show them (ratios against bare YARP).</summary>
+    /// <summary>DESIGN.md targets for each gateway target, as far as this run can show them (ratios against bare YARP).</summary>
     private static List<TargetCheck> Checks(List<TargetRow> rows)
     {
         var checks = new List<TargetCheck>();
-        foreach (var row in rows.Where(r => r.Target == RunOptions.Gateway && r.VersusBare is not null))
+        foreach (var row in rows.Where(r => RunOptions.IsGateway(r.Target) && r.VersusBare is not null))
         {
             var vs = row.VersusBare!;
+            void Check(string check, double measured, string unit, string limit, bool pass) => checks.Add(new(row.Scenario, row.Label, check, measured, unit, limit, pass));
             if (row.Scenario == ScenarioNames.Chat)
             {
-                checks.Add(new(row.Scenario, "throughput vs bare YARP", vs.RpsRatio, "x", ">= 0.70x", vs.RpsRatio >= 0.70));
-                checks.Add(new(row.Scenario, "added p50 latency", vs.AddedP50Ms, "ms", "<= 1 ms", vs.AddedP50Ms <= 1));
-                checks.Add(new(row.Scenario, "added p99 latency", vs.AddedP99Ms, "ms", "<= 5 ms", vs.AddedP99Ms <= 5));
-                checks.Add(new(row.Scenario, "CPU per request vs bare YARP", vs.CpuRatio, "x", "<= 1.5x", vs.CpuRatio <= 1.5));
+                Check("throughput vs bare YARP", vs.RpsRatio, "x", ">= 0.70x", vs.RpsRatio >= 0.70);
+                Check("added p50 latency", vs.AddedP50Ms, "ms", "<= 1 ms", vs.AddedP50Ms <= 1);
+                Check("added p99 latency", vs.AddedP99Ms, "ms", "<= 5 ms", vs.AddedP99Ms <= 5);
+                Check("CPU per request vs bare YARP", vs.CpuRatio, "x", "<= 1.5x", vs.CpuRatio <= 1.5);
             }
             else if (vs.AddedFirstTokenP50Ms is { } addedP50 && vs.AddedFirstTokenP99Ms is { } addedP99)
             {
-                checks.Add(new(row.Scenario, "added time-to-first-token p50", addedP50, "ms", "<= 5 ms", addedP50 <= 5));
-                checks.Add(new(row.Scenario, "added time-to-first-token p99", addedP99, "ms", "<= 5 ms", addedP99 <= 5));
+                Check("added time-to-first-token p50", addedP50, "ms", "<= 5 ms", addedP50 <= 5);
+                Check("added time-to-first-token p99", addedP99, "ms", "<= 5 ms", addedP99 <= 5);
             }
         }
 
@@ -100,6 +108,6 @@ internal static class ReportBuilder
         o.ChildLogLevel,
         o.MaxTokens,
         o.Prompt,
-        o.GatewayArgs,
+        [.. o.Gateways],
         o.GatewayStandIn);
 }
