@@ -57,7 +57,8 @@ projects=(
 if [[ "$upstream" != "echo" ]]; then
   projects+=(gateway/src/GenSafety.ReferenceModel/GenSafety.ReferenceModel.csproj)
 fi
-# gateway and gateway-b run the same build (with different arguments).
+# gateway and gateway-b run the same build (with different arguments) unless --gateway-b-dll names another
+# (an earlier commit's, built by the caller).
 if [[ ( ",$targets," == *",gateway,"* || ",$targets," == *",gateway-b,"* ) && "$stand_in" == 0 ]]; then
   projects+=(gateway/src/GenSafety.Gateway/GenSafety.Gateway.csproj)
 fi

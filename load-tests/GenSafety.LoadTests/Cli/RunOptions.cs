@@ -34,6 +34,8 @@ internal sealed record RunOptions
     public required IReadOnlyList<string> GatewayArgs { get; init; }
     /// <summary>Arguments of the second gateway target; they replace <see cref="GatewayArgs"/>, not add to them.</summary>
     public required IReadOnlyList<string> GatewayBArgs { get; init; }
+    /// <summary>The build gateway-b runs (default: the same as <see cref="GatewayDll"/>), e.g. an earlier commit's.</summary>
+    public required string GatewayBDll { get; init; }
     /// <summary>Display name of the <see cref="GatewayB"/> target in the report.</summary>
     public required string GatewayBLabel { get; init; }
 
@@ -54,7 +56,9 @@ internal sealed record RunOptions
 
     /// <summary>The gateway targets this run starts, each with its own arguments.</summary>
     public IEnumerable<GatewayInstance> Gateways =>
-        GatewayTargets.Where(Targets.Contains).Select(name => new GatewayInstance(name, Label(name), name == GatewayB ? GatewayBArgs : GatewayArgs));
+        GatewayTargets.Where(Targets.Contains).Select(name => name == GatewayB
+            ? new GatewayInstance(name, Label(name), GatewayBArgs, GatewayBDll)
+            : new GatewayInstance(name, Label(name), GatewayArgs, GatewayDll));
 
     public static bool IsGateway(string target) => GatewayTargets.Contains(target);
 
@@ -87,6 +91,7 @@ internal sealed record RunOptions
           --gateway-b-arg ARG       argument of the second gateway target, gateway-b, repeatable; gateway-b gets these
                                     instead of the --gateway-args (e.g. --gateway-b-arg=--GenSafety:Redis:ConnectionString=127.0.0.1:6379)
           --gateway-b-label TEXT    gateway-b's name in the report tables                   [gateway-b]
+          --gateway-b-dll P         the build gateway-b runs, e.g. an earlier commit's       [the --gateway-dll]
           --gateway-stand-in        start the built-in echo app in place of each gateway (tests the harness, measures nothing real)
           --echo-stream-pause D     echo upstream: one pause after a stream's first token    [0; selftest 1ms]
           --gc MODE                 default | workstation | server, for every child process  [default]
@@ -122,6 +127,7 @@ internal sealed record RunOptions
             GatewayArgs = [.. defaults.GatewayArgs, .. reader.All("gateway-arg")],
             GatewayBArgs = [.. defaults.GatewayBArgs, .. reader.All("gateway-b-arg")],
             GatewayBLabel = reader.String("gateway-b-label", defaults.GatewayBLabel).Trim(),
+            GatewayBDll = RepoPath("gateway-b-dll", reader.String("gateway-dll", defaults.GatewayDll)),
             GatewayStandIn = defaults.GatewayStandIn || reader.Flag("gateway-stand-in"),
             EchoStreamPause = reader.Duration("echo-stream-pause", defaults.EchoStreamPause, TimeSpan.Zero, TimeSpan.FromSeconds(1)),
             Gc = reader.Choice("gc", defaults.Gc, ["default", "workstation", "server"]),
@@ -138,7 +144,7 @@ internal sealed record RunOptions
             errors.Add($"--gateway-b-label must be non-empty and not another target's name, got '{options.GatewayBLabel}'");
         }
 
-        if (!options.Targets.Contains(GatewayB) && (options.GatewayBArgs.Count > 0 || options.GatewayBLabel != defaults.GatewayBLabel))
+        if (!options.Targets.Contains(GatewayB) && (options.GatewayBArgs.Count > 0 || options.GatewayBLabel != defaults.GatewayBLabel || reader.All("gateway-b-dll").Count > 0))
         {
             errors.Add("--gateway-b-arg and --gateway-b-label need gateway-b in --targets (e.g. --targets direct,bare,gateway,gateway-b)");
         }
@@ -164,6 +170,7 @@ internal sealed record RunOptions
         GatewayArgs = [],
         GatewayBArgs = [],
         GatewayBLabel = GatewayB,
+        GatewayBDll = "gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll",
         GatewayStandIn = false,
         EchoStreamPause = TimeSpan.Zero,
         Gc = "default",
@@ -205,4 +212,4 @@ internal sealed record RunOptions
 }
 
 /// <summary>One gateway target to start: its target name, report label and its own extra arguments.</summary>
-internal sealed record GatewayInstance(string Target, string Label, IReadOnlyList<string> Args);
+internal sealed record GatewayInstance(string Target, string Label, IReadOnlyList<string> Args, string Dll);

@@ -94,9 +94,12 @@ internal static class RunCommand
             yield return ("bare proxy (--bare-proxy-dll)", options.BareProxyDll);
         }
 
-        if (options.Gateways.Any() && !options.GatewayStandIn)
+        if (!options.GatewayStandIn)
         {
-            yield return ("gateway (--gateway-dll)", options.GatewayDll);
+            foreach (var gateway in options.Gateways.DistinctBy(g => g.Dll))
+            {
+                yield return (gateway.Target == RunOptions.GatewayB ? "gateway-b (--gateway-b-dll)" : "gateway (--gateway-dll)", gateway.Dll);
+            }
         }
     }
 }

@@ -106,7 +106,7 @@ internal sealed class TargetStack : IDisposable
         var adminToken = RandomSecret();
         var process = Start(
             options.GatewayStandIn ? $"stand-in {gateway.Target} (echo)" : gateway.Target,
-            options.GatewayStandIn ? EchoDll : options.GatewayDll,
+            options.GatewayStandIn ? EchoDll : gateway.Dll,
             [
                 .. options.GatewayStandIn ? [EchoCommand, context.EchoPause] : Array.Empty<string>(),
                 $"--Kestrel:Endpoints:Public:Url={publicUrl}",

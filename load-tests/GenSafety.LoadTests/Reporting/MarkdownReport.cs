@@ -22,7 +22,8 @@ internal static class MarkdownReport
         {
             md.AppendLine("Gateways: " + string.Join("; ", p.Gateways.Select(g =>
                 (g.Label == g.Target ? g.Target : $"{g.Target} \"{g.Label}\"") + " with " +
-                (g.Args.Count > 0 ? $"args `{string.Join(' ', g.Args)}`" : "no extra args"))) + ".").AppendLine();
+                (g.Args.Count > 0 ? $"args `{string.Join(' ', g.Args)}`" : "no extra args") +
+                (p.Gateways.Select(x => x.Dll).Distinct().Count() > 1 ? $", build `{g.Dll}`" : string.Empty))) + ".").AppendLine();
         }
 
         if (p.GatewayStandIn)

@@ -108,6 +108,6 @@ internal static class ReportBuilder
         o.ChildLogLevel,
         o.MaxTokens,
         o.Prompt,
-        [.. o.Gateways],
+        [.. o.Gateways.Select(g => g with { Dll = Path.GetRelativePath(o.RepoRoot, g.Dll) })],
         o.GatewayStandIn);
 }

@@ -48,14 +48,18 @@ internal sealed class RedisMonitor : IAsyncDisposable
         return monitor;
     }
 
-    /// <summary>Names of the commands clients sent (not those run by scripts), in order, lower case.</summary>
-    public IReadOnlyList<string> ClientCommands()
+    /// <summary>
+    /// The commands clients sent (not those run by scripts), in order: the name in lower case and the first argument
+    /// (for <c>EVALSHA</c>, the script's SHA1), or "" when there is none.
+    /// </summary>
+    public IReadOnlyList<(string Name, string FirstArgument)> ClientCommands()
     {
         lock (_lines)
         {
             return [.. _lines
                 .Where(l => l.StartsWith('+') && !l.Contains(" lua] ", StringComparison.Ordinal))
-                .Select(l => l[(l.IndexOf("] \"", StringComparison.Ordinal) + 3)..].Split('"')[0].ToLowerInvariant())];
+                .Select(l => l[(l.IndexOf("] \"", StringComparison.Ordinal) + 3)..].Split('"'))
+                .Select(parts => (parts[0].ToLowerInvariant(), parts.Length > 2 ? parts[2] : string.Empty))];
         }
     }
 

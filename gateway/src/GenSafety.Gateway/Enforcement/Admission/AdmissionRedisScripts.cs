@@ -112,43 +112,54 @@ internal static class AdmissionRedisScripts
         return reply(admitted, code, retry, rrem, rreset, trem, treset, drem)
         """;
 
+    /// <summary>Keys per settlement in <see cref="Settle"/>.</summary>
+    public const int SettleKeyCount = 5;
+
+    /// <summary>Arguments per settlement in <see cref="Settle"/>.</summary>
+    public const int SettleArgCount = 9;
+
     /// <summary>
-    /// Settles an admitted request in one call, after its response. KEYS: tokens TAT, daily counter, stream slot
-    /// zset, usage hash, client hash. ARGV: now ms, tokens/min (0: none), tokens to return (negative: to charge),
-    /// daily quota (0: none), ms until the admission day ends, stream slot id ('' for none), input tokens and output
-    /// tokens to add to usage (-1: do not record usage), usage idle TTL ms.
+    /// Settles one or more admitted requests in one call, after their responses. Per settlement i (0-based), KEYS from
+    /// 5i+1: tokens TAT, daily counter, stream slot zset, usage hash, client hash; ARGV from 9i+1: now ms, tokens/min
+    /// (0: none), tokens to return (negative: to charge), daily quota (0: none), ms until the admission day ends,
+    /// stream slot id ('' for none), input tokens and output tokens to add to usage (-1: do not record usage), usage
+    /// idle TTL ms.
     /// A refund never makes the TAT earlier than now (the limit cannot go above full); an expired key is not
     /// recreated for a refund, and the daily counter is only touched while its day lasts. Usage is recorded only
-    /// for a client that still exists, so a request racing a delete leaves nothing behind.
+    /// for a client that still exists, so a request racing a delete leaves nothing behind. Returns the count settled.
     /// </summary>
     public const string Settle = """
-        local now, tpm, delta = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-        if delta ~= 0 and tpm > 0 then
-          local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-          if tat > now or delta < 0 then
-            tat = math.max(tat, now) - delta * 60000 / tpm
-            if tat > now then
-              redis.call('SET', KEYS[1], string.format('%.17g', tat), 'PX', math.ceil(tat - now) + 1)
-            else
-              redis.call('DEL', KEYS[1])
+        local n = #KEYS / 5
+        for i = 0, n - 1 do
+          local k, a = i * 5, i * 9
+          local now, tpm, delta = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+          if delta ~= 0 and tpm > 0 then
+            local tat = tonumber(redis.call('GET', KEYS[k + 1]) or '0')
+            if tat > now or delta < 0 then
+              tat = math.max(tat, now) - delta * 60000 / tpm
+              if tat > now then
+                redis.call('SET', KEYS[k + 1], string.format('%.17g', tat), 'PX', math.ceil(tat - now) + 1)
+              else
+                redis.call('DEL', KEYS[k + 1])
+              end
             end
           end
-        end
-        if delta ~= 0 and tonumber(ARGV[4]) > 0 and tonumber(ARGV[5]) > 0 then
-          local used = tonumber(redis.call('GET', KEYS[2]) or '0')
-          if used > 0 or delta < 0 then
-            used = math.max(used - delta, 0)
-            redis.call('SET', KEYS[2], used, 'PX', ARGV[5])
+          if delta ~= 0 and tonumber(ARGV[a + 4]) > 0 and tonumber(ARGV[a + 5]) > 0 then
+            local used = tonumber(redis.call('GET', KEYS[k + 2]) or '0')
+            if used > 0 or delta < 0 then
+              used = math.max(used - delta, 0)
+              redis.call('SET', KEYS[k + 2], used, 'PX', ARGV[a + 5])
+            end
+          end
+          if ARGV[a + 6] ~= '' then redis.call('ZREM', KEYS[k + 3], ARGV[a + 6]) end
+          if tonumber(ARGV[a + 7]) >= 0 and redis.call('EXISTS', KEYS[k + 5]) == 1 then
+            redis.call('HINCRBY', KEYS[k + 4], 'requests', 1)
+            redis.call('HINCRBY', KEYS[k + 4], 'input_tokens', ARGV[a + 7])
+            redis.call('HINCRBY', KEYS[k + 4], 'output_tokens', ARGV[a + 8])
+            redis.call('HSET', KEYS[k + 4], 'last_seen', ARGV[a + 1])
+            redis.call('PEXPIRE', KEYS[k + 4], ARGV[a + 9])
           end
         end
-        if ARGV[6] ~= '' then redis.call('ZREM', KEYS[3], ARGV[6]) end
-        if tonumber(ARGV[7]) >= 0 and redis.call('EXISTS', KEYS[5]) == 1 then
-          redis.call('HINCRBY', KEYS[4], 'requests', 1)
-          redis.call('HINCRBY', KEYS[4], 'input_tokens', ARGV[7])
-          redis.call('HINCRBY', KEYS[4], 'output_tokens', ARGV[8])
-          redis.call('HSET', KEYS[4], 'last_seen', ARGV[1])
-          redis.call('PEXPIRE', KEYS[4], ARGV[9])
-        end
-        return delta
+        return n
         """;
 }
