@@ -3,6 +3,7 @@ using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Streaming;
+using GenSafety.Gateway.Tests.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -109,11 +110,11 @@ public sealed class DegradeStreamTransformTests
 
     private static DegradeStreamTransform Transform() => new(Options.Create(new DegradeOptions()), NullLogger<DegradeStreamTransform>.Instance);
 
-    private static async Task<CollectingOutput> RunAsync(string routeKind, params SseEvent[] events)
+    private static async Task<CollectingStreamOutput> RunAsync(string routeKind, params SseEvent[] events)
     {
         HttpContext httpContext = DegradeTestData.Context(DegradeTestData.Degrading());
         var session = Transform().Begin(new StreamTransformContext(httpContext, routeKind))!;
-        var output = new CollectingOutput();
+        var output = new CollectingStreamOutput();
         foreach (var sseEvent in events)
         {
             await session.OnEventAsync(sseEvent, output, CancellationToken.None);
@@ -122,22 +123,5 @@ public sealed class DegradeStreamTransformTests
         await session.OnCompletedAsync(output, CancellationToken.None);
         await session.DisposeAsync();
         return output;
-    }
-
-    private sealed class CollectingOutput : IStreamOutput
-    {
-        public List<SseEvent> Events { get; } = [];
-
-        public StreamEndReason? EndReason { get; private set; }
-
-        public bool IsEnded => EndReason is not null;
-
-        public ValueTask WriteAsync(SseEvent sseEvent, CancellationToken cancellationToken)
-        {
-            Events.Add(sseEvent);
-            return ValueTask.CompletedTask;
-        }
-
-        public void End(StreamEndReason reason) => EndReason = reason;
     }
 }

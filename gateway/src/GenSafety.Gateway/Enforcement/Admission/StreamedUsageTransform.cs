@@ -37,7 +37,39 @@ internal sealed class StreamedUsageTransform : IStreamTransform
             return ValueTask.CompletedTask;
         }
 
+        // Most chunks carry one token of text and no usage: a string scan counts them; only a chunk that mentions
+        // "usage" is parsed as JSON.
         private void Observe(string data)
+        {
+            if (data.Contains("\"usage\"", StringComparison.Ordinal))
+            {
+                Parse(data);
+            }
+            else if (HasText(data, "\"content\":") || HasText(data, "\"text\":"))
+            {
+                _contentChunks++;
+            }
+        }
+
+        // Whether the property is followed by a non-empty string value (whitespace allowed after the colon).
+        private static bool HasText(string data, string property)
+        {
+            var at = data.IndexOf(property, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var i = at + property.Length;
+            while (i < data.Length && data[i] is ' ' or '\t' or '\r' or '\n')
+            {
+                i++;
+            }
+
+            return i + 1 < data.Length && data[i] == '"' && data[i + 1] != '"';
+        }
+
+        private void Parse(string data)
         {
             try
             {
