@@ -26,6 +26,7 @@ internal static class OptionsStartupCheck
         Check<StateStoreOptions>(services, failures);
         Check<AdmissionOptions>(services, failures);
         Check<EnforcementOptions>(services, failures);
+        Check<TokenCountingOptions>(services, failures);
         Check<ProofOfWorkOptions>(services, failures);
         Check<DegradeOptions>(services, failures);
 

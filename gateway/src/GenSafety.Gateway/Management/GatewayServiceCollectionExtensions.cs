@@ -26,7 +26,6 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddClientStateStore(configuration);
         services.AddAdmission(configuration);
-        services.AddSingleton<PromptTokenCounter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();

@@ -33,6 +33,14 @@ public static class AdmissionServiceCollectionExtensions
                 options.StreamSlotTtl = configuration.GetValue(AdmissionOptions.StreamSlotTtlKey, options.StreamSlotTtl);
                 options.FailureMode = configuration[AdmissionOptions.FailureModeKey] ?? options.FailureMode;
             });
+        services.AddOptionsWithValidateOnStart<TokenCountingOptions, TokenCountingOptionsValidator>()
+            .Configure(options =>
+            {
+                var section = configuration.GetSection(TokenCountingOptions.SectionName);
+                options.Default = section["Default"] ?? options.Default;
+                section.GetSection("Models").Bind(options.Models);
+            });
+        services.TryAddSingleton<PromptTokenCounter>();
         services.TryAddSingleton<AdmissionMetrics>();
         services.TryAddSingleton<AdmissionPolicies>();
         services.TryAddSingleton<InMemoryAdmissionStore>();
