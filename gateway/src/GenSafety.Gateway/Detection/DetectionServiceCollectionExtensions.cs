@@ -67,17 +67,30 @@ public static class DetectionServiceCollectionExtensions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (services.Any(d => d.ServiceType == typeof(DetectorRegistration) && d.ImplementationInstance is DetectorRegistration r && r.Name == name))
+        if (!IsRegistered(services, name))
         {
-            return services;
+            services.AddOptionsWithValidateOnStart<TOptions, TValidator>().Bind(configuration.GetSection($"{DetectionOptions.DetectorsSection}:{name}"));
         }
 
-        services.AddOptionsWithValidateOnStart<TOptions, TValidator>().Bind(configuration.GetSection($"{DetectionOptions.DetectorsSection}:{name}"));
-        services.AddSingleton(new DetectorRegistration(name, enabledByDefault));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryDetector, TDetector>());
+        return services.AddQueryDetector<TDetector>(name, enabledByDefault);
+    }
+
+    /// <summary>Registers a detector without options of its own (see the overload with options).</summary>
+    public static IServiceCollection AddQueryDetector<TDetector>(this IServiceCollection services, string name, bool enabledByDefault = true)
+        where TDetector : class, IQueryDetector
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!IsRegistered(services, name))
+        {
+            services.AddSingleton(new DetectorRegistration(name, enabledByDefault));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryDetector, TDetector>());
+        }
+
         return services;
     }
+
+    private static bool IsRegistered(IServiceCollection services, string name)
+        => services.Any(d => d.ServiceType == typeof(DetectorRegistration) && d.ImplementationInstance is DetectorRegistration r && r.Name == name);
 }

@@ -4,7 +4,7 @@ namespace GenSafety.Gateway.Detection.ApiSurface;
 
 /// <summary>
 /// A linear-counting sketch of distinct token ids (Whang et al. 1990): a bitmap of m bits, a token sets the bit its
-/// multiplicative hash selects, and with V bits still clear the count is estimated as <c>−m·ln(V/m)</c> (at most
+/// hash (MurmurHash3's 32-bit finaliser, which also scatters runs of consecutive ids) selects, and with V bits still clear the count is estimated as <c>−m·ln(V/m)</c> (at most
 /// <c>m·ln m</c> once every bit is set). About ±2% for counts up to m and usable up to several times m.
 /// </summary>
 internal static class IdSketch
@@ -13,8 +13,11 @@ internal static class IdSketch
     public static void Add(Span<byte> sketch, int token)
     {
         var bits = sketch.Length * 8;
-        // Knuth's multiplicative hash: the top log2(bits) bits of token · 2^32/φ.
-        var bit = (int)(((uint)token * 2654435761u) >> (32 - BitOperations.Log2((uint)bits)));
+        var h = (uint)token;
+        h = (h ^ (h >> 16)) * 0x85EBCA6Bu;
+        h = (h ^ (h >> 13)) * 0xC2B2AE35u;
+        h ^= h >> 16;
+        var bit = (int)(h >> (32 - BitOperations.Log2((uint)bits)));
         sketch[bit >> 3] |= (byte)(1 << (bit & 7));
     }
 
