@@ -108,6 +108,15 @@ public sealed class ApiSurfaceDetectorTests
     }
 
     [Fact]
+    public void Detect_ClientThatNeverUsesTheSurface_KeepsNoState()
+    {
+        var result = ApiSurface().Detect(new DetectorInput("t1", "c1", Start, [Chat("hi"), Chat("there")], [null, null], "hashing", ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(0, result.Score);
+        Assert.Null(result.State);
+    }
+
+    [Fact]
     public void Detect_FewRequests_ScaledByConfidence()
     {
         var sweep = Enumerable.Range(0, 200)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.Coverage;
 using Microsoft.Extensions.Options;
@@ -21,22 +22,51 @@ public sealed class B4BCoverageDetectorTests
         return [.. v.Select(x => x / norm)];
     }
 
-    [Fact]
-    public void Detect_BroadReturnedEmbeddings_RaiseCoverageAndScore_AndReportCoverage()
+    // What the pipeline and store do for a bitmap detector: Detect, OR the bits in, count per region, Score.
+    private static DetectorResult Run(B4BCoverageDetector detector, byte[] stored, IReadOnlyList<QueryEvent> events, float[]?[]? vectors = null)
     {
-        var random = new Random(7);
-        var events = Enumerable.Range(0, 100).Select(i => Embeddings($"text {i}", [.. Enumerable.Range(0, 32).Select(_ => RandomUnit(random, 384))])).ToList();
+        var input = new DetectorInput("t1", "c1", Start, events, vectors ?? new float[]?[events.Count], "hashing", ReadOnlyMemory<byte>.Empty);
+        var observed = detector.Detect(input);
+        for (var i = 0; i < (observed.State?.Length ?? 0); i++)
+        {
+            stored[i] |= observed.State![i];
+        }
 
-        var result = Run(Detector(), events, batchSize: 25);
+        long[] counts = [Count(stored.AsSpan(0, detector.RegionBytes)), Count(stored.AsSpan(detector.RegionBytes))];
+        return detector.Score(input, observed, counts);
+    }
+
+    private static long Count(ReadOnlySpan<byte> bytes)
+    {
+        var count = 0L;
+        foreach (var b in bytes)
+        {
+            count += BitOperations.PopCount(b);
+        }
+
+        return count;
+    }
+
+    [Fact]
+    public void Score_BroadReturnedEmbeddings_RaiseCoverageAndScore_AndReportCoverage()
+    {
+        var detector = Detector();
+        var stored = new byte[B4BCoverageDetector.StateSize];
+        var random = new Random(7);
+        DetectorResult? result = null;
+        for (var batch = 0; batch < 4; batch++)
+        {
+            result = Run(detector, stored, [.. Enumerable.Range(0, 25).Select(i => Embeddings($"text {i}", [.. Enumerable.Range(0, 32).Select(_ => RandomUnit(random, 384))]))]);
+        }
 
         // 3,200 random directions: each projection sees ≈ 4096·(1 − e^(−3200/4096)) ≈ 2,220 buckets, 54 %.
-        Assert.InRange(result.EmbeddingCoverage!.Value, 0.5, 0.58);
+        Assert.InRange(result!.EmbeddingCoverage!.Value, 0.5, 0.58);
         Assert.Equal(1, result.Score);
         Assert.Contains("returned embeddings 5", result.Reason);
     }
 
     [Fact]
-    public void Detect_OneTopic_StaysLow()
+    public void Score_OneTopic_StaysLow()
     {
         var random = new Random(3);
         var topic = RandomUnit(random, 384);
@@ -46,48 +76,51 @@ public sealed class B4BCoverageDetectorTests
             return topic.Zip(noise, (a, b) => a + (0.1f * b)).ToArray();
         })])).ToList();
 
-        var result = Run(Detector(), events);
+        var result = Run(Detector(), new byte[B4BCoverageDetector.StateSize], events);
 
         Assert.True(result.EmbeddingCoverage < 0.02, $"coverage {result.EmbeddingCoverage}");
         Assert.Equal(0, result.Score);
     }
 
     [Fact]
-    public void Detect_PromptVectors_GoToTheTopicBitmaps_NotToTheEmbeddingCoverage()
+    public void Detect_PromptVectors_GoToTheTopicRegion_NotToTheEmbeddingCoverage()
     {
         var random = new Random(5);
         var detector = Detector(new B4BCoverageOptions { PromptFreeCoverage = 0.01, PromptSaturatingCoverage = 0.1 });
+        var stored = new byte[B4BCoverageDetector.StateSize];
         var events = Enumerable.Range(0, 400).Select(i => Chat($"q{i}")).ToList();
-        var vectors = events.Select(_ => (float[]?)RandomUnit(random, 256)).ToArray();
 
-        var result = detector.Detect(new DetectorInput("t1", "c1", Start, events, vectors, "hashing", ReadOnlyMemory<byte>.Empty));
+        var result = Run(detector, stored, events, [.. events.Select(_ => (float[]?)RandomUnit(random, 256))]);
 
         Assert.Null(result.EmbeddingCoverage);
         Assert.True(result.Score > 0.5, $"score {result.Score}");
         Assert.Equal(B4BCoverageDetector.StateSize, result.State!.Length);
-        Assert.All(result.State.Take(10_240), b => Assert.Equal(0, b));
-        Assert.Contains(result.State.Skip(10_240), b => b != 0);
+        Assert.All(stored.Take(detector.RegionBytes), b => Assert.Equal(0, b));
+        Assert.Contains(stored.Skip(detector.RegionBytes), b => b != 0);
     }
 
     [Fact]
-    public void Detect_StateIsAnOrMergedBitmap_AndNeedsPromptVectorsOnTextRoutesOnly()
+    public void Detect_ReturnsOnlyThisBatchsBits_TwentyPerVector()
     {
         var detector = Detector();
         var random = new Random(11);
-        var first = detector.Detect(new DetectorInput("t1", "c1", Start, [Embeddings("a", [RandomUnit(random, 64)])], [null], "hashing", ReadOnlyMemory<byte>.Empty));
-        var second = detector.Detect(new DetectorInput("t1", "c1", Start, [Embeddings("b", [RandomUnit(random, 64)])], [null], "hashing", first.State));
+
+        var observed = detector.Detect(new DetectorInput("t1", "c1", Start, [Embeddings("a", [RandomUnit(random, 64)])], [null], "hashing", ReadOnlyMemory<byte>.Empty));
 
         Assert.Equal(DetectorStateMode.BitwiseOr, detector.Descriptor.StateMode);
         Assert.True(detector.Descriptor.ReadsReturnedEmbeddings);
-        Assert.All(first.State!.Zip(second.State!), pair => Assert.Equal(pair.First, (byte)(pair.First & pair.Second)));
+        Assert.Equal(detector.RegionBytes, observed.State!.Length);
+        Assert.Equal(20, Count(observed.State));
         Assert.True(detector.NeedsPromptVector(Chat("x")));
         Assert.False(detector.NeedsPromptVector(Embeddings("x", [])));
     }
 
     [Fact]
-    public void Detect_NoVectors_WritesNothing()
+    public void Detect_NoUsableVectors_WritesNothing()
     {
-        var result = Detector().Detect(new DetectorInput("t1", "c1", Start, [Chat("x")], [null], "hashing", ReadOnlyMemory<byte>.Empty));
+        var detector = Detector();
+
+        var result = Run(detector, new byte[B4BCoverageDetector.StateSize], [Chat("x"), Embeddings("empty", [new float[8]])]);
 
         Assert.Null(result.State);
         Assert.Null(result.EmbeddingCoverage);

@@ -27,10 +27,10 @@ public abstract class DetectorStateStoreContractTests
     {
         var key = Key();
         var first = (await Store.ReadAsync([key], default))[0];
-        Assert.Empty(await Store.WriteAsync([new DetectorStateWrite(key, first, [1, 2, 3])], default));
+        Assert.Empty((await Store.WriteAsync([new DetectorStateWrite(key, first, [1, 2, 3])], default)).Conflicts);
 
         var second = (await Store.ReadAsync([key], default))[0];
-        Assert.Empty(await Store.WriteAsync([new DetectorStateWrite(key, second, [4, 5])], default));
+        Assert.Empty((await Store.WriteAsync([new DetectorStateWrite(key, second, [4, 5])], default)).Conflicts);
         var third = (await Store.ReadAsync([key], default))[0];
 
         Assert.Equal((true, 1u), (second.Exists, second.Version));
@@ -49,7 +49,7 @@ public abstract class DetectorStateStoreContractTests
         var otherRead = (await Store.ReadAsync([other], default))[0];
 
         // Index 1 wrote from a stale read (the state was created since); index 0 is fine.
-        var conflicts = await Store.WriteAsync([new DetectorStateWrite(other, otherRead, [7]), new DetectorStateWrite(key, read, [1])], default);
+        var conflicts = (await Store.WriteAsync([new DetectorStateWrite(other, otherRead, [7]), new DetectorStateWrite(key, read, [1])], default)).Conflicts;
         var after = await Store.ReadAsync([key, other], default);
 
         Assert.Equal([1], conflicts);
@@ -58,30 +58,51 @@ public abstract class DetectorStateStoreContractTests
     }
 
     [Fact]
-    public async Task BitwiseOr_MergesConcurrentWriters_AndGrows()
+    public async Task BitwiseOr_MergesConcurrentWriters_GrowsAndCountsPerRegion()
     {
         var key = Key("b4b-coverage", DetectorStateMode.BitwiseOr);
-        var empty = (await Store.ReadAsync([key], default))[0];
 
-        // Two replicas start from the same empty read; neither loses its bits.
-        Assert.Empty(await Store.WriteAsync([new DetectorStateWrite(key, empty, [0b1000_0001, 0])], default));
-        Assert.Empty(await Store.WriteAsync([new DetectorStateWrite(key, empty, [0b0100_0000, 0, 0b0000_0001])], default));
+        // Two replicas add bits without reading; neither loses any, and each learns the merged counts.
+        var first = await Store.WriteAsync([Bits(key, [0b1000_0001, 0])], default);
+        var second = await Store.WriteAsync([Bits(key, [0b1100_0000, 0, 0b0000_0001, 0xFF])], default);
         var merged = (await Store.ReadAsync([key], default))[0];
 
-        Assert.Equal(new byte[] { 0b1100_0001, 0, 0b0000_0001 }, merged.Data);
+        Assert.Equal(new long[] { 2, 0 }, first.SetBits[0]);
+        Assert.Equal(new long[] { 3, 9 }, second.SetBits[0]);
+        Assert.Equal(new byte[] { 0b1100_0001, 0, 0b0000_0001, 0xFF }, merged.Data);
+        Assert.Empty(second.Conflicts);
     }
 
     [Fact]
-    public async Task BitwiseOr_NothingNew_LeavesTheBits()
+    public async Task BitwiseOr_EmptyWrite_OnlyCounts()
     {
         var key = Key("b4b-coverage", DetectorStateMode.BitwiseOr);
-        await Store.WriteAsync([new DetectorStateWrite(key, DetectorStateEntry.Missing, [0xF0])], default);
-        var read = (await Store.ReadAsync([key], default))[0];
+        await Store.WriteAsync([Bits(key, [0xF0])], default);
 
-        await Store.WriteAsync([new DetectorStateWrite(key, read, [0xF0])], default);
+        var counted = await Store.WriteAsync([Bits(key, []), Bits(Key("b4b-coverage", DetectorStateMode.BitwiseOr, "c2"), [])], default);
 
-        Assert.Equal(new byte[] { 0xF0 }, (await Store.ReadAsync([key], default))[0].Data);
+        Assert.Equal(new long[] { 4, 0 }, counted.SetBits[0]);
+        Assert.Equal(new long[] { 0, 0 }, counted.SetBits[1]);
+        Assert.False((await Store.ReadAsync([Key("b4b-coverage", DetectorStateMode.BitwiseOr, "c2")], default))[0].Exists);
     }
+
+    [Fact]
+    public async Task BitwiseOr_ManyBits_MergeLikeFewBits()
+    {
+        // Over 2048 bits the Redis store sends the whole bitmap (BITOP OR) instead of one SETBIT per bit.
+        var key = Key("b4b-coverage", DetectorStateMode.BitwiseOr);
+        var many = Enumerable.Repeat((byte)0b1010_1010, 600).ToArray();
+        await Store.WriteAsync([Bits(key, [0b0000_0001])], default);
+
+        var result = await Store.WriteAsync([Bits(key, many)], default);
+
+        Assert.Equal(new long[] { 5 + 4, 4 + 4 }, result.SetBits[0]);
+        Assert.Equal(0b1010_1011, (await Store.ReadAsync([key], default))[0].Data[0]);
+    }
+
+    // A bitmap write counted in two regions of 2 bytes.
+    protected static DetectorStateWrite Bits(DetectorStateKey key, byte[] bits)
+        => new(key, DetectorStateEntry.Missing, bits) { RegionBytes = 2, Regions = 2 };
 }
 
 [Collection(SharedRedisDefinition.Name)]
@@ -98,11 +119,7 @@ public sealed class RedisDetectorStateStoreTests(SharedRedisFixture redis) : Det
     public async Task Keys_FollowTheLayout_ExpireAfterStateTtl_AndScratchKeysAreGone()
     {
         var db = redis.Connection.GetDatabase();
-        await Store.WriteAsync(
-        [
-            new DetectorStateWrite(Key(), DetectorStateEntry.Missing, [1, 2]),
-            new DetectorStateWrite(Key("b4b-coverage", DetectorStateMode.BitwiseOr), DetectorStateEntry.Missing, [0x80]),
-        ], default);
+        await Store.WriteAsync([new DetectorStateWrite(Key(), DetectorStateEntry.Missing, [1, 2]), Bits(Key("b4b-coverage", DetectorStateMode.BitwiseOr), [0x80])], default);
 
         var replace = $"{_prefix}:{Tenant}:det:c1:api-surface";
         var bitmap = $"{_prefix}:{Tenant}:det:c1:b4b-coverage";
@@ -136,6 +153,6 @@ public sealed class InMemoryDetectorStateStoreTests : DetectorStateStoreContract
 
         Assert.True(kept.Exists);
         Assert.False(expired.Exists);
-        Assert.Empty(await Store.WriteAsync([new DetectorStateWrite(Key(), expired, [2])], default));
+        Assert.Empty((await Store.WriteAsync([new DetectorStateWrite(Key(), expired, [2])], default)).Conflicts);
     }
 }

@@ -3,9 +3,10 @@ using GenSafety.Gateway.Detection.State;
 namespace GenSafety.Gateway.Detection;
 
 /// <summary>
-/// Runs every enabled detector on every client of a micro-batch against its stored state: one read of all the
-/// states, the detectors, one write of all the changes; replace-mode states another replica changed in between are
-/// re-read and recomputed, up to <see cref="MaxAttempts"/> times. State store failures propagate
+/// Runs every enabled detector on every client of a micro-batch: one read of all the replace-mode states, the
+/// detectors, one write of all the changes (bitmaps OR-ed in and counted, <see cref="IBitmapQueryDetector.Score"/>
+/// then scoring from the counts). Replace-mode states another replica changed in between are re-read and
+/// recomputed, up to <see cref="MaxAttempts"/> writes. State store failures propagate
 /// (<see cref="GenSafety.Gateway.State.StateStoreUnavailableException"/>): without state there is nothing to score.
 /// </summary>
 internal sealed class DetectorRunner(EnabledDetectors detectors, IDetectorStateStore store, DetectionMetrics metrics, TimeProvider time, ILogger<DetectorRunner> logger)
@@ -17,50 +18,48 @@ internal sealed class DetectorRunner(EnabledDetectors detectors, IDetectorStateS
     public async Task<DetectorResult?[][]> RunAsync(IReadOnlyList<ClientBatch> clients, CancellationToken cancellationToken)
     {
         var active = detectors.Active;
-        var slots = new List<(int Client, int Detector)>(clients.Count * active.Count);
-        var keys = new List<DetectorStateKey>(slots.Capacity);
-        for (var c = 0; c < clients.Count; c++)
-        {
-            for (var d = 0; d < active.Count; d++)
-            {
-                slots.Add((c, d));
-                keys.Add(new DetectorStateKey(clients[c].Tenant, clients[c].ClientId, active[d].Detector.Name, active[d].Detector.Descriptor.StateMode));
-            }
-        }
-
+        var now = time.GetUtcNow();
         var results = new DetectorResult?[clients.Count][];
+        var slots = new List<Slot>(clients.Count * active.Count);
         for (var c = 0; c < clients.Count; c++)
         {
             results[c] = new DetectorResult?[active.Count];
+            for (var d = 0; d < active.Count; d++)
+            {
+                var detector = active[d].Detector;
+                var key = new DetectorStateKey(clients[c].Tenant, clients[c].ClientId, detector.Name, detector.Descriptor.StateMode);
+                slots.Add(new Slot(c, d, detector, key, new DetectorInput(
+                    clients[c].Tenant, clients[c].ClientId, now, clients[c].Events, clients[c].Vectors, clients[c].Embedder, ReadOnlyMemory<byte>.Empty)));
+            }
         }
 
-        var pending = Enumerable.Range(0, slots.Count).ToList();
-        var entries = await store.ReadAsync(keys, cancellationToken);
-        var now = time.GetUtcNow();
-        for (var attempt = 1; pending.Count > 0; attempt++)
+        var pending = slots.Where(s => s.Key.Mode == DetectorStateMode.Replace).ToList();
+        var entries = await store.ReadAsync([.. pending.Select(s => s.Key)], cancellationToken);
+        for (var attempt = 1; pending.Count > 0 || attempt == 1; attempt++)
         {
             var writes = new List<DetectorStateWrite>();
-            var written = new List<int>();
+            var written = new List<Slot>();
             for (var p = 0; p < pending.Count; p++)
             {
-                var (c, d) = slots[pending[p]];
-                var result = Run(clients[c], active[d].Detector, entries[p], now);
-                results[c][d] = result;
+                var result = Run(pending[p], pending[p].Input with { State = entries[p].Data });
+                results[pending[p].Client][pending[p].Index] = result;
                 if (result?.State is { } state)
                 {
-                    writes.Add(new DetectorStateWrite(keys[pending[p]], entries[p], state));
+                    writes.Add(new DetectorStateWrite(pending[p].Key, entries[p], state));
                     written.Add(pending[p]);
                 }
             }
 
-            var conflicts = await store.WriteAsync(writes, cancellationToken);
-            pending = [.. conflicts.Select(i => written[i])];
+            var bitmaps = attempt == 1 ? AddBitmaps(slots, results, writes) : [];
+            var outcome = await store.WriteAsync(writes, cancellationToken);
+            ScoreBitmaps(bitmaps, results, outcome, writes.Count - bitmaps.Count);
+            pending = [.. outcome.Conflicts.Select(i => written[i])];
             if (pending.Count > 0 && attempt == MaxAttempts)
             {
                 foreach (var slot in pending)
                 {
                     metrics.Error(DetectionStages.State);
-                    DetectionLog.StateContended(logger, keys[slot].Detector);
+                    DetectionLog.StateContended(logger, slot.Key.Detector);
                 }
 
                 break;
@@ -68,19 +67,68 @@ internal sealed class DetectorRunner(EnabledDetectors detectors, IDetectorStateS
 
             if (pending.Count > 0)
             {
-                entries = await store.ReadAsync([.. pending.Select(i => keys[i])], cancellationToken);
+                entries = await store.ReadAsync([.. pending.Select(s => s.Key)], cancellationToken);
             }
         }
 
         return results;
     }
 
-    private DetectorResult? Run(ClientBatch client, IQueryDetector detector, DetectorStateEntry state, DateTimeOffset now)
+    // Runs the bitmap detectors and appends their writes (an empty one still returns the counts to score with).
+    private List<Slot> AddBitmaps(List<Slot> slots, DetectorResult?[][] results, List<DetectorStateWrite> writes)
+    {
+        var bitmaps = new List<Slot>();
+        foreach (var slot in slots)
+        {
+            if (slot.Key.Mode != DetectorStateMode.BitwiseOr || Run(slot, slot.Input) is not { } observed)
+            {
+                continue;
+            }
+
+            var detector = (IBitmapQueryDetector)slot.Detector;
+            results[slot.Client][slot.Index] = observed;
+            bitmaps.Add(slot);
+            writes.Add(new DetectorStateWrite(slot.Key, DetectorStateEntry.Missing, observed.State ?? [])
+            {
+                RegionBytes = detector.RegionBytes,
+                Regions = detector.Descriptor.MaxStateBytes / detector.RegionBytes,
+            });
+        }
+
+        return bitmaps;
+    }
+
+    private void ScoreBitmaps(List<Slot> bitmaps, DetectorResult?[][] results, DetectorWriteResult outcome, int first)
+    {
+        for (var b = 0; b < bitmaps.Count; b++)
+        {
+            var slot = bitmaps[b];
+            var observed = results[slot.Client][slot.Index]!;
+            results[slot.Client][slot.Index] = Guard(slot.Detector, () => ((IBitmapQueryDetector)slot.Detector).Score(slot.Input, observed, outcome.SetBits[first + b]!));
+        }
+    }
+
+    private DetectorResult? Run(Slot slot, DetectorInput input)
+    {
+        var result = Guard(slot.Detector, () => slot.Detector.Detect(input));
+        var limit = slot.Detector.Descriptor.MaxStateBytes;
+        if (result?.State is { Length: var length } && length > limit)
+        {
+            metrics.Error(DetectionStages.State);
+            DetectionLog.StateTooLarge(logger, slot.Detector.Name, length, limit);
+            return result with { State = null };
+        }
+
+        return result;
+    }
+
+    // A detector that throws or scores outside [0, 1] is skipped for this client and batch.
+    private DetectorResult? Guard(IQueryDetector detector, Func<DetectorResult> call)
     {
         DetectorResult result;
         try
         {
-            result = detector.Detect(new DetectorInput(client.Tenant, client.ClientId, now, client.Events, client.Vectors, client.Embedder, state.Data));
+            result = call();
         }
         catch (Exception ex)
         {
@@ -96,14 +144,9 @@ internal sealed class DetectorRunner(EnabledDetectors detectors, IDetectorStateS
             return null;
         }
 
-        var limit = detector.Descriptor.MaxStateBytes;
-        if (result.State is { Length: var length } && length > limit)
-        {
-            metrics.Error(DetectionStages.State);
-            DetectionLog.StateTooLarge(logger, detector.Name, length, limit);
-            return result with { State = null };
-        }
-
         return result;
     }
+
+    /// <summary>One detector on one client: indexes into the results, the detector, its state key and input.</summary>
+    private sealed record Slot(int Client, int Index, IQueryDetector Detector, DetectorStateKey Key, DetectorInput Input);
 }

@@ -17,6 +17,13 @@ internal sealed class EnabledDetectors
         {
             settings.Detectors.TryGetValue(detector.Name, out var configured);
             var enabled = configured?.Enabled ?? defaults.GetValueOrDefault(detector.Name, true);
+            if (detector.Descriptor.StateMode == DetectorStateMode.BitwiseOr
+                && (detector is not IBitmapQueryDetector bitmap || bitmap.RegionBytes <= 0 || detector.Descriptor.MaxStateBytes % bitmap.RegionBytes != 0))
+            {
+                throw new InvalidOperationException(
+                    $"Detector '{detector.Name}' keeps a bitmap state: it must implement {nameof(IBitmapQueryDetector)} with a RegionBytes that divides MaxStateBytes.");
+            }
+
             if (settings.Enabled && enabled)
             {
                 active.Add(new ActiveDetector(detector, configured?.Weight ?? 1));

@@ -49,8 +49,9 @@ public enum DetectorStateMode
     Replace = 0,
 
     /// <summary>
-    /// The state is a bitmap that only gains bits: the bits newly set are OR-ed into the stored value (Redis
-    /// <c>SETBIT</c>), so concurrent writers on several replicas merge without conflicts.
+    /// The state is a bitmap that only gains bits, kept by an <see cref="IBitmapQueryDetector"/>: it is never read
+    /// back; the bits a batch sets are OR-ed into the stored value (Redis <c>SETBIT</c>), so concurrent writers on
+    /// several replicas merge without conflicts, and the store counts the set bits per region.
     /// </summary>
     BitwiseOr = 1,
 }
@@ -65,7 +66,7 @@ public enum DetectorStateMode
 /// (<see cref="IQueryDetector.NeedsPromptVector"/>), <see langword="null"/> elsewhere or when embedding failed.
 /// </param>
 /// <param name="PromptEmbedder">The name of the embedder that made <see cref="PromptVectors"/> (the tenant's).</param>
-/// <param name="State">The stored state (empty when there is none or it expired).</param>
+/// <param name="State">The stored state (empty when there is none or it expired; always empty for a bitmap detector).</param>
 public sealed record DetectorInput(
     string Tenant,
     string ClientId,

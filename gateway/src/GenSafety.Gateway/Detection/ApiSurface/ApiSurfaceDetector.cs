@@ -9,7 +9,8 @@ namespace GenSafety.Gateway.Detection.ApiSurface;
 /// many distinct token ids it biases compared with the ids per request (an app reuses one set, an extraction sweeps
 /// the vocabulary), overall and per prompt hash; the same prompt back with ever new bias sets; and bisection (the
 /// same prompt and token with a bias moving by halving steps). Score formula in <see cref="ApiSurfaceScore"/>.
-/// Keeps hashes, counts and sketches only (<see cref="ApiSurfaceState"/>).
+/// Keeps hashes, counts and sketches only (<see cref="ApiSurfaceState"/>), from a client's first request with
+/// <c>logit_bias</c> or logprobs on: the requests before it are not counted.
 /// </summary>
 public sealed class ApiSurfaceDetector : IQueryDetector
 {
@@ -41,6 +42,12 @@ public sealed class ApiSurfaceDetector : IQueryDetector
     public DetectorResult Detect(DetectorInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.State.IsEmpty && !input.Events.Any(UsesTheSurface))
+        {
+            // Most clients never touch logit_bias or logprobs: they get no state (and cost no writes) until they do.
+            return new DetectorResult(0, "no logit_bias or logprobs requests", null);
+        }
+
         var state = ApiSurfaceState.Read(input.State.Span, _options.WindowRequests, _options.PromptSlots);
         foreach (var queryEvent in input.Events)
         {
@@ -54,6 +61,10 @@ public sealed class ApiSurfaceDetector : IQueryDetector
         var (score, reason) = ApiSurfaceScore.Score(features, _options);
         return new DetectorResult(score, reason, state.ToArray());
     }
+
+    private static bool UsesTheSurface(QueryEvent queryEvent)
+        => queryEvent.RouteKind is RouteKinds.ChatCompletions or RouteKinds.Completions
+            && (queryEvent.Parameters.LogitBias.Count > 0 || queryEvent.Parameters.Logprobs || queryEvent.Parameters.TopLogprobs > 0);
 
     private void Ingest(ApiSurfaceState state, QueryEvent queryEvent)
     {

@@ -13,11 +13,11 @@ public interface IDetectorStateStore
 
     /// <summary>
     /// Writes <paramref name="writes"/> and renews their TTL. <see cref="DetectorStateMode.Replace"/> writes happen only
-    /// when the stored state is still the one read (<see cref="DetectorStateWrite.Read"/>); the indexes of the writes
-    /// that lost that race are returned, to be recomputed on fresh state. <see cref="DetectorStateMode.BitwiseOr"/>
-    /// writes always succeed.
+    /// when the stored state is still the one read (<see cref="DetectorStateWrite.Read"/>); the others are reported as
+    /// conflicts, to be recomputed on fresh state. <see cref="DetectorStateMode.BitwiseOr"/> writes always succeed and
+    /// report the set bits per region of the merged bitmap (an empty write only counts, and renews nothing).
     /// </summary>
-    ValueTask<IReadOnlyList<int>> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken);
+    ValueTask<DetectorWriteResult> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken);
 }
 
 /// <summary>Names one detector's state of one client.</summary>
@@ -39,6 +39,18 @@ public sealed record DetectorStateEntry(bool Exists, uint Version, byte[] Data)
 
 /// <summary>A state to write.</summary>
 /// <param name="Key">Whose state.</param>
-/// <param name="Read">The state the detector started from (compared before a replace).</param>
-/// <param name="Data">The new bytes (for a bitmap: the bits to OR in; a longer bitmap grows the stored one).</param>
-public sealed record DetectorStateWrite(DetectorStateKey Key, DetectorStateEntry Read, byte[] Data);
+/// <param name="Read">The state the detector started from (compared before a replace; <see cref="DetectorStateEntry.Missing"/> for a bitmap).</param>
+/// <param name="Data">The new bytes (for a bitmap: the bits to OR in, bit 0 being the high bit of byte 0 as Redis numbers them).</param>
+public sealed record DetectorStateWrite(DetectorStateKey Key, DetectorStateEntry Read, byte[] Data)
+{
+    /// <summary>For a bitmap: bytes per counted region.</summary>
+    public int RegionBytes { get; init; }
+
+    /// <summary>For a bitmap: regions to count.</summary>
+    public int Regions { get; init; }
+}
+
+/// <summary>What a write did.</summary>
+/// <param name="Conflicts">Indexes of the replace writes that found another version (nothing written).</param>
+/// <param name="SetBits">Per write: the set bits per region of a merged bitmap; null for replace writes.</param>
+public sealed record DetectorWriteResult(IReadOnlyList<int> Conflicts, IReadOnlyList<long[]?> SetBits);

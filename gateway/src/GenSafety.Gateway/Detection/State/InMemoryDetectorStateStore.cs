@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Detection.State;
 
 /// <summary>
 /// <see cref="IDetectorStateStore"/> in process memory, for a gateway without Redis (single instance): the same
-/// versions, conflicts, bitmap merging and TTLs as <see cref="RedisDetectorStateStore"/>. Expired states are
+/// versions, conflicts, bitmap merging and counting, and TTLs as <see cref="RedisDetectorStateStore"/>. Expired states are
 /// swept every few thousand writes.
 /// </summary>
 internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
@@ -48,13 +49,18 @@ internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
         return ValueTask.FromResult(entries);
     }
 
-    public ValueTask<IReadOnlyList<int>> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken)
+    public ValueTask<DetectorWriteResult> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var conflicts = new List<int>();
+        var setBits = new long[]?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
-            if (!Write(writes[i], now))
+            if (writes[i].Key.Mode == DetectorStateMode.BitwiseOr)
+            {
+                setBits[i] = Or(writes[i], now);
+            }
+            else if (!Replace(writes[i], now))
             {
                 conflicts.Add(i);
             }
@@ -66,18 +72,17 @@ internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
             Sweep(now);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<int>>(conflicts);
+        return ValueTask.FromResult(new DetectorWriteResult(conflicts, setBits));
     }
 
-    private bool Write(DetectorStateWrite write, DateTimeOffset now)
+    private long[] Or(DetectorStateWrite write, DateTimeOffset now)
     {
         var slot = _slots.GetOrAdd(write.Key, static _ => new Slot());
         lock (slot)
         {
-            var exists = slot.ExpiresAt > now;
-            if (write.Key.Mode == DetectorStateMode.BitwiseOr)
+            var merged = slot.ExpiresAt > now ? slot.Data : [];
+            if (write.Data.AsSpan().ContainsAnyExcept((byte)0))
             {
-                var merged = exists ? slot.Data : [];
                 if (write.Data.Length > merged.Length)
                 {
                     Array.Resize(ref merged, write.Data.Length);
@@ -89,9 +94,27 @@ internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
                 }
 
                 (slot.Data, slot.ExpiresAt) = (merged, now + _ttl);
-                return true;
             }
 
+            var counts = new long[write.Regions];
+            for (var r = 0; r < counts.Length; r++)
+            {
+                for (var b = r * write.RegionBytes; b < Math.Min((r + 1) * write.RegionBytes, merged.Length); b++)
+                {
+                    counts[r] += BitOperations.PopCount(merged[b]);
+                }
+            }
+
+            return counts;
+        }
+    }
+
+    private bool Replace(DetectorStateWrite write, DateTimeOffset now)
+    {
+        var slot = _slots.GetOrAdd(write.Key, static _ => new Slot());
+        lock (slot)
+        {
+            var exists = slot.ExpiresAt > now;
             if (exists != write.Read.Exists || (exists && slot.Version != write.Read.Version))
             {
                 return false;

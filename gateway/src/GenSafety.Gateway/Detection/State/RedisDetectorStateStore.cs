@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,7 +8,8 @@ namespace GenSafety.Gateway.Detection.State;
 
 /// <summary>
 /// <see cref="IDetectorStateStore"/> on Redis, shared by every replica: reads are one pipelined batch of <c>GET</c>s,
-/// writes one script (<see cref="WriteScript"/>) that compares-and-sets versioned states and ORs bitmaps in place.
+/// writes one script (<see cref="WriteScript"/>) that compares-and-sets versioned states, ORs bits into bitmaps in
+/// place (<c>SETBIT</c>, or <c>BITOP OR</c> for a large batch) and counts their bits (<c>BITCOUNT</c>).
 /// </summary>
 internal sealed class RedisDetectorStateStore : IDetectorStateStore
 {
@@ -15,14 +17,14 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
     public const int HeaderBytes = 4;
 
     /// <summary>
-    /// KEYS: per write, the state key and a scratch key. ARGV[1]: TTL ms; then per write the mode (<c>r</c> or
-    /// <c>o</c>) and, for <c>r</c>, the expected 4-byte header ('' when absent) and the new value; for <c>o</c>, the
-    /// bits to OR ('' to renew the TTL only). Returns the 1-based indexes of the replace writes that found another
-    /// version.
+    /// KEYS: per write, the state key and a scratch key. ARGV[1]: TTL ms; then per write the mode and its arguments:
+    /// <c>r</c>, the expected 4-byte header ('' when absent), the new value; or <c>o</c>, region bytes, regions, n and
+    /// then n bit offsets to set, or (n = −1) one bitmap to OR in whole. Returns per write 1 (written) or 0 (conflict)
+    /// for <c>r</c>, the set bits per region for <c>o</c>.
     /// </summary>
     internal const string WriteScript = """
         local ttl = ARGV[1]
-        local conflicts = {}
+        local out = {}
         local a = 2
         for i = 1, #KEYS / 2 do
           local k = KEYS[2 * i - 1]
@@ -32,23 +34,35 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
             if cur then head = string.sub(cur, 1, 4) end
             if head == ARGV[a + 1] then
               redis.call('SET', k, ARGV[a + 2], 'PX', ttl)
+              out[i] = 1
             else
-              conflicts[#conflicts + 1] = i
+              out[i] = 0
             end
             a = a + 3
           else
-            if ARGV[a + 1] ~= '' then
+            local rb, rc, n = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+            a = a + 4
+            if n < 0 then
               local tmp = KEYS[2 * i]
-              redis.call('SET', tmp, ARGV[a + 1])
+              redis.call('SET', tmp, ARGV[a])
               redis.call('BITOP', 'OR', k, k, tmp)
               redis.call('DEL', tmp)
+              a = a + 1
+            else
+              for j = 0, n - 1 do redis.call('SETBIT', k, ARGV[a + j], 1) end
+              a = a + n
             end
-            redis.call('PEXPIRE', k, ttl)
-            a = a + 2
+            if n ~= 0 then redis.call('PEXPIRE', k, ttl) end
+            local counts = {}
+            for r = 0, rc - 1 do counts[r + 1] = redis.call('BITCOUNT', k, r * rb, (r + 1) * rb - 1) end
+            out[i] = counts
           end
         end
-        return conflicts
+        return out
         """;
+
+    // Up to this many bits are set one by one; a batch that sets more sends its whole bitmap.
+    private const int MaxBitsBySetbit = 2048;
 
     private readonly IConnectionMultiplexer _connection;
     private readonly DetectorStateKeys _keys;
@@ -86,15 +100,15 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
         return entries;
     }
 
-    public async ValueTask<IReadOnlyList<int>> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken)
+    public async ValueTask<DetectorWriteResult> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken)
     {
         if (writes.Count == 0)
         {
-            return [];
+            return new DetectorWriteResult([], []);
         }
 
         var keys = new RedisKey[writes.Count * 2];
-        var args = new List<RedisValue>((writes.Count * 3) + 1) { _ttlMs };
+        var args = new List<RedisValue>((writes.Count * 4) + 1) { _ttlMs };
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
@@ -109,19 +123,61 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
             else
             {
                 args.Add("o");
-                args.Add(NewBits(write.Read.Data, write.Data));
+                args.Add(write.RegionBytes);
+                args.Add(write.Regions);
+                AddBits(args, write.Data);
             }
         }
 
         var result = await RunAsync(() => _connection.GetDatabase().ScriptEvaluateAsync(WriteScript, keys, [.. args]), cancellationToken);
-        var conflicts = (RedisResult[])result!;
-        var indexes = new int[conflicts.Length];
-        for (var i = 0; i < conflicts.Length; i++)
+        var outcomes = (RedisResult[])result!;
+        var conflicts = new List<int>();
+        var setBits = new long[]?[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
         {
-            indexes[i] = (int)conflicts[i] - 1;
+            if (writes[i].Key.Mode == DetectorStateMode.Replace)
+            {
+                if ((int)outcomes[i] == 0)
+                {
+                    conflicts.Add(i);
+                }
+            }
+            else
+            {
+                setBits[i] = (long[])outcomes[i]!;
+            }
         }
 
-        return indexes;
+        return new DetectorWriteResult(conflicts, setBits);
+    }
+
+    // The bits of a bitmap as SETBIT offsets (byte·8 + bit, bit 0 the high bit), or the bitmap itself when there are many.
+    private static void AddBits(List<RedisValue> args, byte[] bitmap)
+    {
+        var count = 0;
+        foreach (var b in bitmap)
+        {
+            count += BitOperations.PopCount(b);
+        }
+
+        if (count > MaxBitsBySetbit)
+        {
+            args.Add(-1);
+            args.Add(bitmap);
+            return;
+        }
+
+        args.Add(count);
+        for (var i = 0; i < bitmap.Length; i++)
+        {
+            for (var bit = 0; bit < 8 && bitmap[i] != 0; bit++)
+            {
+                if ((bitmap[i] & (0x80 >> bit)) != 0)
+                {
+                    args.Add(((long)i * 8) + bit);
+                }
+            }
+        }
     }
 
     private static DetectorStateEntry Parse(DetectorStateMode mode, RedisValue value)
@@ -156,20 +212,6 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
         BinaryPrimitives.WriteUInt32LittleEndian(value, version);
         data.CopyTo(value.AsSpan(HeaderBytes));
         return value;
-    }
-
-    // The written bitmap when it sets a bit the read one lacked; empty (renew the TTL only) otherwise.
-    private static byte[] NewBits(byte[] read, byte[] written)
-    {
-        for (var i = 0; i < written.Length; i++)
-        {
-            if ((written[i] & ~(i < read.Length ? read[i] : 0)) != 0)
-            {
-                return written;
-            }
-        }
-
-        return [];
     }
 
     private static async Task<T> RunAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
