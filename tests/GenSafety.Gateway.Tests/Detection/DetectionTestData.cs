@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.ApiSurface;
 using GenSafety.Gateway.Proxy;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Tests.Detection;
@@ -20,6 +22,9 @@ internal static class DetectionTestData
         => new("t1", client, at ?? Start, RouteKinds.Embeddings, input, QueryEventReader.Hash(input), "e", QueryParameters.None, null, [], returned);
 
     public static LogitBiasEntry[] Bias(params (int Token, double Value)[] entries) => [.. entries.Select(e => new LogitBiasEntry(e.Token, e.Value))];
+
+    /// <summary>Detection metrics on a meter factory of their own.</summary>
+    public static DetectionMetrics Metrics() => new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     public static ApiSurfaceDetector ApiSurface(ApiSurfaceOptions? options = null) => new(Options.Create(options ?? new ApiSurfaceOptions()));
 

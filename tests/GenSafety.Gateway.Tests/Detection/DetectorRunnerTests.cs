@@ -2,8 +2,6 @@ using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.ApiSurface;
 using GenSafety.Gateway.Detection.State;
 using GenSafety.Gateway.Tests.Infrastructure;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static GenSafety.Gateway.Tests.Detection.DetectionTestData;
@@ -43,7 +41,7 @@ public sealed class DetectorRunnerTests
     private static DetectorRunner Runner(IQueryDetector detector, IDetectorStateStore store, TimeProvider time)
     {
         var enabled = new EnabledDetectors([detector], [new DetectorRegistration(detector.Name, true)], Options.Create(new DetectionOptions()));
-        return new DetectorRunner(enabled, store, new DetectionMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), time, NullLogger<DetectorRunner>.Instance);
+        return new DetectorRunner(enabled, store, Metrics(), time, NullLogger<DetectorRunner>.Instance);
     }
 
     private sealed class InterleavingStore(IDetectorStateStore inner) : IDetectorStateStore

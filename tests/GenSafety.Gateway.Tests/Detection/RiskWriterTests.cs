@@ -1,10 +1,8 @@
-using System.Diagnostics.Metrics;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.Coverage;
 using GenSafety.Gateway.Detection.Fusion;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static GenSafety.Gateway.Tests.Detection.DetectionTestData;
@@ -23,8 +21,7 @@ public sealed class RiskWriterTests
             [ApiSurface(), new B4BCoverageDetector(Options.Create(new B4BCoverageOptions()))],
             [new DetectorRegistration("api-surface", true), new DetectorRegistration("b4b-coverage", true)],
             Options.Create(options));
-        var metrics = new DetectionMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
-        return new RiskWriter(enabled, [new AnalyticRiskFusion()], _risk, Options.Create(options), metrics, NullLogger<RiskWriter>.Instance);
+        return new RiskWriter(enabled, [new AnalyticRiskFusion()], _risk, Options.Create(options), Metrics(), NullLogger<RiskWriter>.Instance);
     }
 
     [Fact]
