@@ -27,6 +27,16 @@ public static class HealthEndpoints
                 error = report.StateStore.Error,
             },
             upstreams = report.Upstreams.Select(u => new { cluster = u.ClusterId, healthy = u.HealthyDestinations, total = u.TotalDestinations }),
+            detection = report.Detection is not { } d ? null : new
+            {
+                enabled = d.Enabled,
+                detectors = d.Detectors,
+                embedder = d.Embedder,
+                tenant_embedders = d.TenantEmbedders,
+                execution_provider = d.ExecutionProvider,
+                queue_depth = d.QueueDepth,
+                queue_capacity = d.QueueCapacity,
+            },
         };
         return Results.Json(body, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -1,3 +1,4 @@
+using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,9 @@ public sealed record ReadinessReport(bool Ready, StateStoreHealth StateStore, IR
     /// limits are per replica and approximate. Still ready (the replica serves), reported as <c>degraded</c>.
     /// </summary>
     public bool Degraded { get; init; }
+
+    /// <summary>Detection: detectors, prompt embedders, MiniLM's execution provider and the queue (null when not registered).</summary>
+    public DetectionHealth? Detection { get; init; }
 }
 
 /// <summary>Health of one YARP cluster.</summary>
@@ -34,13 +38,15 @@ public sealed class ReadinessProbe
     private readonly IClientStateStore _store;
     private readonly IProxyStateLookup _proxyState;
     private readonly bool _failsOpen;
+    private readonly DetectionStatus? _detection;
 
-    /// <summary>Creates the probe.</summary>
-    public ReadinessProbe(IClientStateStore store, IProxyStateLookup proxyState, IOptions<AdmissionOptions> admission)
+    /// <summary>Creates the probe; <paramref name="detection"/> adds the detection report when detection is registered.</summary>
+    public ReadinessProbe(IClientStateStore store, IProxyStateLookup proxyState, IOptions<AdmissionOptions> admission, DetectionStatus? detection = null)
     {
         _store = store;
         _proxyState = proxyState;
         _failsOpen = admission.Value.FailsOpen;
+        _detection = detection;
     }
 
     /// <summary>Checks everything once.</summary>
@@ -66,6 +72,6 @@ public sealed class ReadinessProbe
 
         var degraded = !store.Healthy && _failsOpen;
         var ready = (store.Healthy || degraded) && clusters.Count > 0 && clusters.TrueForAll(c => c.HealthyDestinations > 0);
-        return new ReadinessReport(ready, store, clusters) { Degraded = degraded };
+        return new ReadinessReport(ready, store, clusters) { Degraded = degraded, Detection = _detection?.Report() };
     }
 }

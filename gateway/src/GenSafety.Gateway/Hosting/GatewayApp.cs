@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Health;
 using GenSafety.Gateway.Identity;
@@ -41,6 +42,7 @@ public static class GatewayApp
         {
             proxy.UseMiddleware<IdentityMiddleware>();
             proxy.UseMiddleware<RequestBodyMiddleware>();
+            proxy.UseMiddleware<DetectionMiddleware>();
             proxy.UseMiddleware<AdmissionMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseSessionAffinity();

@@ -1,4 +1,8 @@
+using GenSafety.Detectors.Embeddings;
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.Detection;
+using GenSafety.Gateway.Detection.ApiSurface;
+using GenSafety.Gateway.Detection.Coverage;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
@@ -29,6 +33,11 @@ internal static class OptionsStartupCheck
         Check<TokenCountingOptions>(services, failures);
         Check<ProofOfWorkOptions>(services, failures);
         Check<DegradeOptions>(services, failures);
+        Check<DetectionOptions>(services, failures);
+        Check<ApiSurfaceOptions>(services, failures);
+        Check<B4BCoverageOptions>(services, failures);
+        Check<HashingEmbedderOptions>(services, failures);
+        Check<MiniLmEmbedderOptions>(services, failures);
 
         if (failures.Count > 0)
         {

@@ -14,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>The one place where the gateway's services are wired.</summary>
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>Registers options (validated at start), state, identity, proxy and telemetry services.</summary>
+    /// <summary>Registers options (validated at start), state, identity, admission, detection, proxy and telemetry services.</summary>
     public static IServiceCollection AddGenSafetyGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -26,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddClientStateStore(configuration);
         services.AddAdmission(configuration);
+        services.AddDetection(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();

@@ -16,12 +16,15 @@ namespace GenSafety.Gateway.Proxy;
 internal sealed partial class JsonResponseHandler
 {
     private readonly IJsonResponseTransform[] _transforms;
+    private readonly IJsonResponseObserver[] _observers;
     private readonly ProxyOptions _options;
     private readonly ILogger<JsonResponseHandler> _logger;
 
-    public JsonResponseHandler(IEnumerable<IJsonResponseTransform> transforms, IOptions<ProxyOptions> options, ILogger<JsonResponseHandler> logger)
+    public JsonResponseHandler(
+        IEnumerable<IJsonResponseTransform> transforms, IEnumerable<IJsonResponseObserver> observers, IOptions<ProxyOptions> options, ILogger<JsonResponseHandler> logger)
     {
         _transforms = transforms.ToArray();
+        _observers = observers.ToArray();
         _options = options.Value;
         _logger = logger;
     }
@@ -54,6 +57,14 @@ internal sealed partial class JsonResponseHandler
             }
 
             var transformContext = new JsonResponseContext(context, request, statusCode);
+            if (statusCode is >= 200 and < 300)
+            {
+                foreach (var observer in _observers)
+                {
+                    observer.Observe(transformContext, body.Span);
+                }
+            }
+
             if (statusCode is >= 200 and < 300 && AnyApplies(transformContext))
             {
                 await WriteTransformedAsync(context, transformContext, body);

@@ -117,7 +117,7 @@ internal sealed partial class AdmissionMiddleware
         context.Features.Set(outcome);
         try
         {
-            if (decision.Level == EnforcementLevel.Allow || await ApplyAsync(context, outcome, limits.Name))
+            if ((decision.Level == EnforcementLevel.Allow && !_shaper.ShapesUndegraded) || await ApplyAsync(context, outcome, limits.Name))
             {
                 await _next(context);
             }
@@ -160,7 +160,8 @@ internal sealed partial class AdmissionMiddleware
         }
     }
 
-    // Delay, then degrade: shape the request (or refuse it). False when the request was answered here.
+    // Delay, then shape the request (or refuse it): with the degrade caps when the level degrades, and with the
+    // API-surface rules for everyone. False when the request was answered here.
     private async Task<bool> ApplyAsync(HttpContext context, EnforcementOutcome outcome, string policy)
     {
         if ((outcome.Actions & EnforcementActions.Delay) != 0)
@@ -171,18 +172,21 @@ internal sealed partial class AdmissionMiddleware
             await Task.Delay(delay, _time, context.RequestAborted);
         }
 
-        if (!outcome.Degrades)
+        if (outcome.Degrades)
+        {
+            _metrics.Action(outcome.Level, "degrade", policy);
+        }
+        else if (!_shaper.ShapesUndegraded)
         {
             return true;
         }
 
-        _metrics.Action(outcome.Level, "degrade", policy);
         if (context.Features.Get<ProxyRequest>() is not { Json: not null } request)
         {
             return true;
         }
 
-        var shaped = _shaper.Shape(request);
+        var shaped = _shaper.Shape(request, outcome.Degrades);
         if (shaped.Rejection is { } rejection)
         {
             await OpenAIError.WriteAsync(context, rejection.StatusCode, rejection.Code, rejection.Message, rejection.Param);

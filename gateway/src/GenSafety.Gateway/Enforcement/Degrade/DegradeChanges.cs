@@ -12,6 +12,12 @@ public static class DegradeChanges
     /// <summary>Completions integer <c>logprobs</c> lowered to <see cref="DegradeOptions.MaxTopLogprobs"/>.</summary>
     public const string LogprobsCapped = "logprobs_capped";
 
+    /// <summary>
+    /// Chat <c>top_logprobs</c> removed (or a completions <c>logprobs</c> set to 0) because the request carries
+    /// <c>logit_bias</c> (<c>GenSafety:Detection:ApiSurface:DropTopLogprobsWithLogitBias</c>; any level).
+    /// </summary>
+    public const string TopLogprobsDropped = "top_logprobs_dropped";
+
     /// <summary><c>logit_bias</c> removed from the request.</summary>
     public const string LogitBiasStripped = "logit_bias_stripped";
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GenSafety.Gateway.Detection.ApiSurface;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
@@ -9,10 +10,12 @@ using Microsoft.Extensions.Options;
 namespace GenSafety.Gateway.Enforcement.Degrade;
 
 /// <summary>
-/// Shapes the request of a degraded client: caps <c>top_logprobs</c> (chat) and <c>logprobs</c> (completions),
+/// Shapes requests. For a degraded client (L2): caps <c>top_logprobs</c> (chat) and <c>logprobs</c> (completions),
 /// strips or refuses <c>logit_bias</c>, clamps <c>n</c>, <c>best_of</c>, <c>max_tokens</c> and
-/// <c>max_completion_tokens</c>, and bounds chat output that the client left unbounded. Pure: it reads the parsed
-/// body and returns new bytes; every untouched field is copied byte for byte from the original.
+/// <c>max_completion_tokens</c>, and bounds chat output that the client left unbounded. For every client, when
+/// <see cref="ApiSurfaceShapingOptions.DropTopLogprobsWithLogitBias"/> is on: drops the top-logprob alternatives of
+/// requests that carry <c>logit_bias</c>. Pure: it reads the parsed body and returns new bytes; every untouched
+/// field is copied byte for byte from the original.
 /// </summary>
 public sealed class DegradeRequestShaper
 {
@@ -20,37 +23,61 @@ public sealed class DegradeRequestShaper
         "logit_bias is not available to this client at the moment; send the request without it.";
 
     private readonly DegradeOptions _options;
+    private readonly bool _dropTopLogprobs;
 
-    /// <summary>Creates the shaper with the configured options.</summary>
+    /// <summary>Creates the shaper with the configured degrade options (no shaping of undegraded requests).</summary>
     public DegradeRequestShaper(IOptions<DegradeOptions> options)
+        : this(options, Options.Create(new ApiSurfaceShapingOptions()))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
     }
 
-    /// <summary>Shapes <paramref name="request"/> with the configured options.</summary>
-    public DegradeShapingResult Shape(ProxyRequest request) => Shape(request, _options);
+    /// <summary>Creates the shaper with the configured degrade and API-surface options.</summary>
+    public DegradeRequestShaper(IOptions<DegradeOptions> options, IOptions<ApiSurfaceShapingOptions> apiSurface)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(apiSurface);
+        _options = options.Value;
+        _dropTopLogprobs = apiSurface.Value.DropTopLogprobsWithLogitBias;
+    }
 
-    /// <summary>
-    /// Shapes <paramref name="request"/>: chat completions, completions and image generations may change;
-    /// embeddings and every other route are <see cref="DegradeShapingResult.Unchanged"/>.
-    /// </summary>
+    /// <summary>Whether requests of clients that are not degraded may change too (and so must go through <see cref="Shape(ProxyRequest, bool)"/>).</summary>
+    public bool ShapesUndegraded => _dropTopLogprobs;
+
+    /// <summary>Shapes <paramref name="request"/> of a degraded client with the configured options.</summary>
+    public DegradeShapingResult Shape(ProxyRequest request) => Shape(request, degrade: true);
+
+    /// <summary>Shapes <paramref name="request"/>: with the degrade caps when <paramref name="degrade"/>, and with the API-surface rules always.</summary>
+    public DegradeShapingResult Shape(ProxyRequest request, bool degrade)
+        => Shape(request, new RequestShapingRules(degrade ? _options : null, _dropTopLogprobs));
+
+    /// <summary>Shapes <paramref name="request"/> of a degraded client with <paramref name="options"/>.</summary>
     public static DegradeShapingResult Shape(ProxyRequest request, DegradeOptions options)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        return Shape(request, new RequestShapingRules(options, false));
+    }
+
+    /// <summary>
+    /// Shapes <paramref name="request"/> by <paramref name="rules"/>: chat completions, completions and image
+    /// generations may change; embeddings and every other route are <see cref="DegradeShapingResult.Unchanged"/>.
+    /// </summary>
+    public static DegradeShapingResult Shape(ProxyRequest request, RequestShapingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(rules);
         if (request.Json is not { RootElement.ValueKind: JsonValueKind.Object } json
-            || request.RouteKind is not (RouteKinds.ChatCompletions or RouteKinds.Completions or RouteKinds.ImagesGenerations))
+            || request.RouteKind is not (RouteKinds.ChatCompletions or RouteKinds.Completions or RouteKinds.ImagesGenerations)
+            || (rules.Degrade is null && !rules.DropTopLogprobsWithLogitBias))
         {
             return DegradeShapingResult.Unchanged;
         }
 
         var root = json.RootElement;
-        var fields = TokenFields.Of(request.RouteKind, root);
+        var fields = TokenFields.Of(request.RouteKind, root, rules);
         List<string>? changes = null;
         foreach (var property in root.EnumerateObject())
         {
-            var edit = Decide(request.RouteKind, property, options, fields);
+            var edit = Decide(request.RouteKind, property, rules.Degrade, fields);
             if (edit.Kind == EditKind.Reject)
             {
                 return DegradeShapingResult.Rejected(new DegradeRejection(
@@ -70,10 +97,10 @@ public sealed class DegradeRequestShaper
 
         return changes is null
             ? DegradeShapingResult.Unchanged
-            : DegradeShapingResult.Rewritten(Write(request, options, fields), changes);
+            : DegradeShapingResult.Rewritten(Write(request, rules.Degrade, fields), changes);
     }
 
-    private static byte[] Write(ProxyRequest request, DegradeOptions options, TokenFields fields)
+    private static byte[] Write(ProxyRequest request, DegradeOptions? options, TokenFields fields)
     {
         var buffer = new ArrayBufferWriter<byte>(request.Body.Length + 48);
         buffer.Write("{"u8);
@@ -112,7 +139,7 @@ public sealed class DegradeRequestShaper
             }
 
             WriteName(buffer, "max_completion_tokens"u8);
-            WriteInteger(buffer, options.MaxTokens);
+            WriteInteger(buffer, options!.MaxTokens);
         }
 
         buffer.Write("}"u8);
@@ -132,8 +159,26 @@ public sealed class DegradeRequestShaper
         buffer.Advance(written);
     }
 
-    // Called once to plan and once to write; it must depend only on its arguments.
-    private static Edit Decide(string routeKind, JsonProperty property, DegradeOptions options, TokenFields fields)
+    // Called once to plan and once to write; it must depend only on its arguments. options: null unless degrading.
+    private static Edit Decide(string routeKind, JsonProperty property, DegradeOptions? options, TokenFields fields)
+    {
+        if (fields.DropsTopLogprobs)
+        {
+            if (routeKind == RouteKinds.ChatCompletions && property.NameEquals("top_logprobs"u8))
+            {
+                return property.Value.ValueKind == JsonValueKind.Null ? default : new Edit(EditKind.Remove, 0, DegradeChanges.TopLogprobsDropped);
+            }
+
+            if (routeKind == RouteKinds.Completions && property.NameEquals("logprobs"u8))
+            {
+                return Clamp(property.Value, 0, DegradeChanges.TopLogprobsDropped);
+            }
+        }
+
+        return options is null ? default : DecideDegrade(routeKind, property, options, fields);
+    }
+
+    private static Edit DecideDegrade(string routeKind, JsonProperty property, DegradeOptions options, TokenFields fields)
     {
         var value = property.Value;
         if (property.NameEquals("n"u8))
@@ -208,24 +253,30 @@ public sealed class DegradeRequestShaper
     private readonly record struct Edit(EditKind Kind, int Value, string? Change);
 
     /// <summary>Which token-limit fields the request has (checked once per request, duplicates included).</summary>
-    /// <param name="AddsCompletionTokens">Chat without either field: <c>max_completion_tokens</c> is appended.</param>
+    /// <param name="AddsCompletionTokens">Degraded chat without either field: <c>max_completion_tokens</c> is appended.</param>
     /// <param name="DropsNullMaxTokens">
     /// Chat with a <c>max_completion_tokens</c>: a <c>null</c> <c>max_tokens</c> is removed rather than set, so
     /// the upstream never gets both limits from us (reasoning models refuse <c>max_tokens</c>).
     /// </param>
-    private readonly record struct TokenFields(bool AddsCompletionTokens, bool DropsNullMaxTokens)
+    /// <param name="DropsTopLogprobs">
+    /// An undegraded request with a non-empty <c>logit_bias</c> under <see cref="RequestShapingRules.DropTopLogprobsWithLogitBias"/>
+    /// (a degraded one loses the bias itself).
+    /// </param>
+    private readonly record struct TokenFields(bool AddsCompletionTokens, bool DropsNullMaxTokens, bool DropsTopLogprobs)
     {
-        public static TokenFields Of(string routeKind, JsonElement root)
+        public static TokenFields Of(string routeKind, JsonElement root, RequestShapingRules rules)
         {
-            if (routeKind != RouteKinds.ChatCompletions)
+            var dropsTopLogprobs = rules.Degrade is null && rules.DropTopLogprobsWithLogitBias
+                && root.TryGetProperty("logit_bias"u8, out var bias) && bias.ValueKind == JsonValueKind.Object && bias.EnumerateObject().MoveNext();
+            if (routeKind != RouteKinds.ChatCompletions || rules.Degrade is null)
             {
                 // Completions default to 16 tokens when max_tokens is absent: nothing to add.
-                return default;
+                return new TokenFields(false, false, dropsTopLogprobs);
             }
 
             var hasMaxTokens = root.TryGetProperty("max_tokens"u8, out _);
             var hasCompletionTokens = root.TryGetProperty("max_completion_tokens"u8, out _);
-            return new TokenFields(!hasMaxTokens && !hasCompletionTokens, hasCompletionTokens);
+            return new TokenFields(!hasMaxTokens && !hasCompletionTokens, hasCompletionTokens, dropsTopLogprobs);
         }
     }
 }

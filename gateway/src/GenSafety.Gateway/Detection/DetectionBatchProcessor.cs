@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GenSafety.Gateway.State;
+
+namespace GenSafety.Gateway.Detection;
+
+/// <summary>
+/// One micro-batch, start to end: observations read into <see cref="QueryEvent"/>s and grouped by client, prompts
+/// embedded (<see cref="PromptEmbedding"/>), detectors run against their state (<see cref="DetectorRunner"/>), risk
+/// fused and written (<see cref="RiskWriter"/>). Never throws for a bad observation, detector or unavailable store:
+/// those cost the affected events, are logged and counted in <c>gensafety.detection.errors</c>.
+/// </summary>
+internal sealed class DetectionBatchProcessor(
+    EnabledDetectors detectors, PromptEmbedding embedding, DetectorRunner runner, RiskWriter risk, DetectionMetrics metrics, ILogger<DetectionBatchProcessor> logger)
+{
+    public async Task ProcessAsync(IReadOnlyList<QueryObservation> batch, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var clients = ClientBatch.Group(Read(batch));
+            if (clients.Count > 0 && detectors.Active.Count > 0)
+            {
+                await embedding.EmbedAsync(clients, cancellationToken);
+                var results = await runner.RunAsync(clients, cancellationToken);
+                await risk.WriteAsync(clients, results, cancellationToken);
+            }
+        }
+        catch (StateStoreUnavailableException ex)
+        {
+            metrics.Error(DetectionStages.State);
+            DetectionLog.StateUnavailable(logger, batch.Count, ex);
+        }
+        finally
+        {
+            metrics.Batch(batch.Count, Stopwatch.GetElapsedTime(start));
+        }
+    }
+
+    private IEnumerable<QueryEvent> Read(IReadOnlyList<QueryObservation> batch)
+    {
+        foreach (var observation in batch)
+        {
+            QueryEvent? queryEvent = null;
+            try
+            {
+                queryEvent = QueryEventReader.Read(observation);
+            }
+            catch (JsonException ex)
+            {
+                metrics.Error(DetectionStages.Parse);
+                DetectionLog.ObservationUnreadable(logger, observation.RouteKind, ex);
+            }
+
+            if (queryEvent is not null)
+            {
+                yield return queryEvent;
+            }
+        }
+    }
+}

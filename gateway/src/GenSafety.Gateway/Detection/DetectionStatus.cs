@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace GenSafety.Gateway.Detection;
+
+/// <summary>What <c>/readyz</c> reports about detection: detectors, prompt embedders, MiniLM's execution provider, the queue.</summary>
+public sealed class DetectionStatus
+{
+    private readonly EnabledDetectors _detectors;
+    private readonly DetectionEmbedders _embedders;
+    private readonly DetectionQueue _queue;
+    private readonly DetectionOptions _options;
+
+    internal DetectionStatus(EnabledDetectors detectors, DetectionEmbedders embedders, DetectionQueue queue, IOptions<DetectionOptions> options)
+    {
+        _detectors = detectors;
+        _embedders = embedders;
+        _queue = queue;
+        _options = options.Value;
+    }
+
+    /// <summary>The current report.</summary>
+    public DetectionHealth Report()
+    {
+        var active = _detectors.Active.Count > 0;
+        return new DetectionHealth(
+            active,
+            [.. _detectors.Active.Select(a => a.Detector.Name)],
+            _options.Embedder,
+            _options.Tenants.Where(t => t.Value.Embedder is not null).ToDictionary(t => t.Key, t => t.Value.Embedder!, StringComparer.Ordinal),
+            active ? _embedders.MiniLmExecutionProvider : null,
+            _queue.Depth,
+            _options.QueueCapacity);
+    }
+}
+
+/// <summary>Detection as <c>/readyz</c> shows it.</summary>
+/// <param name="Enabled">Whether any detector runs.</param>
+/// <param name="Detectors">The detectors that run.</param>
+/// <param name="Embedder">The default prompt embedder.</param>
+/// <param name="TenantEmbedders">Tenants with their own prompt embedder.</param>
+/// <param name="ExecutionProvider">ONNX Runtime's execution provider for MiniLM (<c>CPU</c>/<c>CUDA</c>) when configuration uses MiniLM.</param>
+/// <param name="QueueDepth">Observations waiting.</param>
+/// <param name="QueueCapacity">Observations the queue holds before shedding.</param>
+public sealed record DetectionHealth(
+    bool Enabled, IReadOnlyList<string> Detectors, string Embedder, IReadOnlyDictionary<string, string> TenantEmbedders, string? ExecutionProvider,
+    int QueueDepth, int QueueCapacity);
