@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using GenSafety.Traffic.Cli;
+
+var command = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
+
+using var cancel = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+try
+{
+    switch (command)
+    {
+        case "svd-demo":
+            return await SvdDemoCommand.ExecuteAsync(rest, Console.Out, cancel.Token);
+        case "encoder-demo":
+            return await EncoderDemoCommand.ExecuteAsync(rest, Console.Out, cancel.Token);
+        case "run" or "plan":
+            var options = TrafficRunOptions.Parse(rest, needsTarget: command == "run", out var errors);
+            if (errors.Count > 0)
+            {
+                errors.ForEach(e => Console.Error.WriteLine("error: " + e));
+                Console.Error.WriteLine(TrafficRunOptions.Usage);
+                return 1;
+            }
+
+            return command == "plan"
+                ? PlanCommand.Execute(options, Console.Out)
+                : await RunCommand.ExecuteAsync(options, Console.Out, cancel.Token);
+        default:
+            Console.Error.WriteLine(TrafficRunOptions.Usage);
+            Console.Error.WriteLine(SvdDemoCommand.Usage);
+            Console.Error.WriteLine(EncoderDemoCommand.Usage);
+            return command is "help" or "--help" or "-h" ? 0 : 1;
+    }
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}
+catch (Exception ex) when (ex is GenSafety.Traffic.Gateway.GatewayAdminException or HttpRequestException or IOException)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return 1;
+}
