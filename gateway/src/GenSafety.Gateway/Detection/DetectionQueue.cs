@@ -44,7 +44,4 @@ internal sealed class DetectionQueue
         _metrics.Shed(observation.RouteKind);
         return false;
     }
-
-    /// <summary>No more observations (shutdown): the pipeline drains what is queued and stops.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
 }

@@ -24,9 +24,6 @@ internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
         _time = time;
     }
 
-    /// <summary>States held (expired ones included until the next sweep).</summary>
-    public int Count => _slots.Count;
-
     public ValueTask<DetectorStateEntry[]> ReadAsync(IReadOnlyList<DetectorStateKey> keys, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
