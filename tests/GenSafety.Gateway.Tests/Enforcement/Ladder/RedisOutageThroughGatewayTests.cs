@@ -24,6 +24,8 @@ public sealed class RedisOutageThroughGatewayTests
         $"--GenSafety:Redis:FailureMode={failureMode}",
         "--GenSafety:Enforcement:ReplicaCount=2",
         "--GenSafety:Policies:twenty:RequestsPerMinute=20",
+        // These tests are about admission's own Redis traffic and timing; the detectors' background writes stay out.
+        "--GenSafety:Detection:Enabled=false",
         "--GenSafety:Policies:twenty-thousand:RequestsPerMinute=20000",
         "--GenSafety:Policies:twenty-thousand:TokensPerMinute=2000000",
     ];
@@ -104,7 +106,7 @@ public sealed class RedisOutageThroughGatewayTests
         await using var redis = await RedisServerProcess.StartNewAsync();
         await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
         // Detection reads and writes its own state off the request path; this test counts admission's calls only.
-        await using var gateway = await GatewayHost.StartAsync(upstream.Url, [.. Args(redis, "closed"), "--GenSafety:Detection:Enabled=false"]);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, Args(redis, "closed"));
         using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "counted", "twenty-thousand"));
         await using var admin = await ConnectionMultiplexer.ConnectAsync($"{redis.EndPoint},allowAdmin=true");
         var server = admin.GetServers()[0];
