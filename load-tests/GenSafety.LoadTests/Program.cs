@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GenSafety.LoadTests.Cli;
 using GenSafety.LoadTests.EchoUpstream;
 using GenSafety.LoadTests.Orchestration;
@@ -39,17 +38,8 @@ if (errors.Count > 0)
 }
 
 // Ctrl+C, SIGTERM and SIGHUP cancel the run; the orchestrator then stops every child it started.
-using var cancel = new CancellationTokenSource();
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true;
-    cancel.Cancel();
-}
-
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+using var signals = new ShutdownSignals();
 
 return command == "selftest"
-    ? await SelfTestCommand.ExecuteAsync(options, cancel.Token)
-    : (await RunCommand.ExecuteAsync(options, cancel.Token)).ExitCode;
+    ? await SelfTestCommand.ExecuteAsync(options, signals.Token)
+    : (await RunCommand.ExecuteAsync(options, signals.Token)).ExitCode;

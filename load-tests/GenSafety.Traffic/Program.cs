@@ -1,27 +1,19 @@
-using System.Runtime.InteropServices;
+using GenSafety.LoadTests.Cli;
 using GenSafety.Traffic.Cli;
 
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
 
-using var cancel = new CancellationTokenSource();
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true;
-    cancel.Cancel();
-}
-
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var signals = new ShutdownSignals();
 
 try
 {
     switch (command)
     {
         case "svd-demo":
-            return await SvdDemoCommand.ExecuteAsync(rest, Console.Out, cancel.Token);
+            return await SvdDemoCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "encoder-demo":
-            return await EncoderDemoCommand.ExecuteAsync(rest, Console.Out, cancel.Token);
+            return await EncoderDemoCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "run" or "plan":
             var options = TrafficRunOptions.Parse(rest, needsTarget: command == "run", out var errors);
             if (errors.Count > 0)
@@ -33,7 +25,7 @@ try
 
             return command == "plan"
                 ? PlanCommand.Execute(options, Console.Out)
-                : await RunCommand.ExecuteAsync(options, Console.Out, cancel.Token);
+                : await RunCommand.ExecuteAsync(options, Console.Out, signals.Token);
         default:
             Console.Error.WriteLine(TrafficRunOptions.Usage);
             Console.Error.WriteLine(SvdDemoCommand.Usage);
@@ -41,7 +33,7 @@ try
             return command is "help" or "--help" or "-h" ? 0 : 1;
     }
 }
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
 {
     Console.Error.WriteLine("cancelled");
     return 130;

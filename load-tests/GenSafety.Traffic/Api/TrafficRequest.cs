@@ -27,7 +27,10 @@ public sealed class TrafficRequest
     /// <summary>Attacker bookkeeping that comes back with the response (which cell of the sweep, which bisection).</summary>
     public object? Tag { get; init; }
 
-    /// <summary>A chat request: one message per (role, content), then <paramref name="parameters"/> (sampling fields) added.</summary>
+    /// <summary>
+    /// A chat request: one message per (role, content), then the fields of <paramref name="parameters"/> (sampling and
+    /// API-surface fields), which are moved out of it into the body.
+    /// </summary>
     public static TrafficRequest Chat(string kind, IReadOnlyList<(string Role, string Content)> messages, JsonObject parameters, object? tag = null, bool cover = false)
     {
         var array = new JsonArray();

@@ -9,20 +9,20 @@ namespace GenSafety.Traffic.Attacks;
 /// </summary>
 public static class AttackDriver
 {
-    /// <summary>Runs <paramref name="attack"/> over <paramref name="sybils"/> keys (all sending as <paramref name="client"/>); returns the requests sent.</summary>
+    /// <summary>Runs <paramref name="attack"/> over <paramref name="sybils"/> keys (all sending as <paramref name="client"/>), at most <paramref name="maxQueries"/> requests in all; returns the requests sent.</summary>
     public static async Task<int> RunAsync(IAttack attack, int sybils, ITrafficTransport transport, TrafficClient client, CancellationToken cancellationToken, int maxQueries = int.MaxValue)
     {
+        var remaining = maxQueries;
         var sent = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, sybils), new ParallelOptions { MaxDegreeOfParallelism = sybils, CancellationToken = cancellationToken }, async (sybil, ct) =>
         {
-            while (Interlocked.Increment(ref sent) <= maxQueries && attack.NextFor(sybil) is { } request)
+            while (Interlocked.Decrement(ref remaining) >= 0 && attack.NextFor(sybil) is { } request)
             {
                 attack.Observe(sybil, request, await transport.SendAsync(client, request, ct));
+                Interlocked.Increment(ref sent);
             }
-
-            Interlocked.Decrement(ref sent);
         });
 
-        return Math.Min(sent, maxQueries);
+        return sent;
     }
 }

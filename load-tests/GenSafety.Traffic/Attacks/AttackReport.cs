@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GenSafety.Traffic.Api;
 
 namespace GenSafety.Traffic.Attacks;
@@ -9,22 +10,28 @@ namespace GenSafety.Traffic.Attacks;
 public abstract record AttackReport
 {
     /// <summary>Always <c>attack</c>.</summary>
+    [JsonPropertyOrder(-10)]
     public string Type { get; init; } = "attack";
 
     /// <summary>Campaign id (set by the runner).</summary>
+    [JsonPropertyOrder(-9)]
     public string? Campaign { get; init; }
 
     /// <summary>Attack family.</summary>
-    public required string Family { get; init; }
+    [JsonPropertyOrder(-8)]
+    public string Family { get; init; } = string.Empty;
 
     /// <summary>Attack requests sent (cover traffic excluded).</summary>
-    public required int Queries { get; init; }
+    [JsonPropertyOrder(-7)]
+    public int Queries { get; init; }
 
     /// <summary>Attack requests answered with 2xx.</summary>
-    public required int Answered { get; init; }
+    [JsonPropertyOrder(-6)]
+    public int Answered { get; init; }
 
     /// <summary>Answered attack requests the gateway marked as degraded.</summary>
-    public required int Degraded { get; init; }
+    [JsonPropertyOrder(-5)]
+    public int Degraded { get; init; }
 }
 
 /// <summary>Counts an attack's queries and answers; each attack holds one.</summary>
@@ -40,6 +47,16 @@ public sealed class QueryCounter
 
     /// <summary>2xx answers with an <c>x-gensafety-degraded</c> header.</summary>
     public int Degraded { get; private set; }
+
+    /// <summary><paramref name="report"/> with the family and these counts filled in.</summary>
+    public T Stamp<T>(string family, T report)
+        where T : AttackReport
+    {
+        lock (_lock)
+        {
+            return report with { Family = family, Queries = Queries, Answered = Answered, Degraded = Degraded };
+        }
+    }
 
     /// <summary>Counts <paramref name="response"/>; returns whether it succeeded.</summary>
     public bool Count(TrafficResponse response)

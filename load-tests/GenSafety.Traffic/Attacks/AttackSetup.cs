@@ -8,7 +8,11 @@ namespace GenSafety.Traffic.Attacks;
 /// <param name="VariedWording">The adaptive variant that varies wording and parameters from request to request.</param>
 /// <param name="Random">The attack's own random stream.</param>
 /// <param name="Options">Per-family parameters.</param>
-public sealed record AttackSetup(int Sybils, int AttackQueries, bool VariedWording, SeededRandom Random, AttackOptions Options);
+public sealed record AttackSetup(int Sybils, int AttackQueries, bool VariedWording, SeededRandom Random, AttackOptions Options)
+{
+    /// <summary>One independent stream per key, named <paramref name="purpose"/>.</summary>
+    public SeededRandom[] KeyStreams(string purpose) => [.. Enumerable.Range(0, Sybils).Select(s => Random.Fork(purpose, s))];
+}
 
 /// <summary>Per-family attack parameters (CLI: <c>--a1-tokens</c> and so on).</summary>
 public sealed record AttackOptions

@@ -51,7 +51,7 @@ public sealed class DivergenceExtraction : IAttack
     public DivergenceExtraction(AttackSetup setup)
     {
         _setup = setup;
-        _keys = [.. Enumerable.Range(0, setup.Sybils).Select(s => setup.Random.Fork("key", s))];
+        _keys = setup.KeyStreams("key");
     }
 
     /// <inheritdoc />
@@ -128,18 +128,14 @@ public sealed class DivergenceExtraction : IAttack
     {
         lock (_lock)
         {
-            return new DivergenceReport
+            return _counter.Stamp(Family, new DivergenceReport
             {
-                Family = Family,
-                Queries = _counter.Queries,
-                Answered = _counter.Answered,
-                Degraded = _counter.Degraded,
                 RepeatPrompts = _repeatPrompts,
                 Diverged = _diverged,
                 PrefixPrompts = _prefixPrompts,
                 DistinctExtracts = _extracts.Count,
                 ExtractedChars = _extractedChars,
-            };
+            });
         }
     }
 

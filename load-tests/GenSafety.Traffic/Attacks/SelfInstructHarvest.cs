@@ -100,7 +100,7 @@ public sealed class SelfInstructHarvest : IAttack
     public SelfInstructHarvest(AttackSetup setup)
     {
         _setup = setup;
-        _keys = [.. Enumerable.Range(0, setup.Sybils).Select(s => new KeyState(setup.Random.Fork("key", s)))];
+        _keys = [.. setup.KeyStreams("key").Select(r => new KeyState(r))];
     }
 
     /// <inheritdoc />
@@ -171,18 +171,14 @@ public sealed class SelfInstructHarvest : IAttack
     {
         lock (_lock)
         {
-            return new HarvestReport
+            return _counter.Stamp(Family, new HarvestReport
             {
-                Family = Family,
-                Queries = _counter.Queries,
-                Answered = _counter.Answered,
-                Degraded = _counter.Degraded,
                 GenerationRequests = _generations,
                 AnswerRequests = _answers,
                 InstructionsKept = _kept,
                 InstructionsDropped = _dropped,
                 HarvestedCompletionTokens = _harvestedTokens,
-            };
+            });
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class Campaign
             index++;
         }
 
-        var span = actors.Count == 0 ? spec.WindowSeconds : actors.Max(a => a.Schedule.Count == 0 ? 0 : a.Schedule[^1].T);
+        var span = actors.Count == 0 ? spec.WindowSeconds : LastSend(actors);
         IAttack? attack = null;
         if (spec.AttackerRequests > 0)
         {
@@ -79,7 +79,7 @@ public sealed class Campaign
             }
         }
 
-        return new Campaign(spec, actors, attack, actors.Count == 0 ? 0 : actors.Max(a => a.Schedule.Count == 0 ? 0 : a.Schedule[^1].T));
+        return new Campaign(spec, actors, attack, LastSend(actors));
     }
 
     /// <summary>
@@ -153,6 +153,8 @@ public sealed class Campaign
 
         return result;
     }
+
+    private static double LastSend(List<TrafficActor> actors) => actors.Count == 0 ? 0 : actors.Max(a => a.Schedule.Count == 0 ? 0 : a.Schedule[^1].T);
 
     private static string ClientId(string prefix, string kind, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}-{kind}{index:D3}");

@@ -47,10 +47,11 @@ public sealed class CampaignRunner(ITrafficTransport transport, RunnerSettings s
 
             if (settings.Speedup > 0)
             {
-                var due = TimeSpan.FromSeconds(t / settings.Speedup) - clock.Elapsed;
-                if (due > TimeSpan.Zero)
+                // Timers round and may fire a little early: wait again until the stopwatch says it is time.
+                TimeSpan due;
+                while ((due = TimeSpan.FromSeconds(t / settings.Speedup) - clock.Elapsed) > TimeSpan.Zero)
                 {
-                    await Task.Delay(due, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(due.TotalMilliseconds)), cancellationToken);
                 }
             }
 
@@ -93,18 +94,11 @@ public sealed class CampaignRunner(ITrafficTransport transport, RunnerSettings s
 
     private static RequestRecord Record(Dispatch dispatch, TrafficResponse response)
     {
-        var label = dispatch.Actor.Label;
-        return new RequestRecord
+        return new RequestRecord(dispatch.Actor.Label, dispatch.Actor.Client!.Id)
         {
             Seq = dispatch.Seq,
             T = Math.Round(dispatch.Send.T, 3),
             WallMs = Math.Round(dispatch.WallMs, 1),
-            Campaign = label.Campaign,
-            Client = dispatch.Actor.Client!.Id,
-            Role = label.Role,
-            Family = label.Family,
-            Variant = label.Variant,
-            Sybil = label.Sybil,
             Cover = dispatch.Request.Cover,
             Kind = dispatch.Request.Kind,
             Route = TrafficRoutes.Name(dispatch.Request.Route),

@@ -38,6 +38,8 @@ public static class Summary
         var head = string.Create(c, $"{report.Family}: {report.Queries} queries, {report.Answered} answered, {report.Degraded} degraded; ");
         return head + report switch
         {
+            Attacks.Logits.HiddenSizeReport { Rows: 0 } h => string.Create(c,
+                $"no usable logit data ({h.CellsFilled} cells of {h.Prompts} prompts × {h.Tokens - 1} tokens): nothing to analyse"),
             Attacks.Logits.HiddenSizeReport h => string.Create(c,
                 $"SVD on {h.Rows}×{h.Columns} (of {h.Prompts} prompts × {h.Tokens - 1} tokens, {h.CellsFilled} cells): {(h.Conclusive ? $"recovered d = {h.RecoveredHiddenSize}, cliff σ_d/σ_d+1 = {h.GapRatio:G3}" : $"no rank cliff (largest drop {h.GapRatio:G3}): d ≥ {h.RecoveredHiddenSize}, or the data are too noisy")}"),
             HarvestReport a => string.Create(c,

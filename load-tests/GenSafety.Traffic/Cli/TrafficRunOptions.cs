@@ -69,7 +69,7 @@ public sealed record TrafficRunOptions
           --admin-token T           admin bearer token
           --keys-file PATH          instead of --admin: 'client_id api_key' per line, handed out in order
           --tenant T / --policy P   tenant and policy of created clients          [default / gateway default]
-          --scenario LIST           A1,A2,A3,A4,A5,benign or 'all' (= A1-A5)     [A1]
+          --scenario LIST           A1,A2,A3,A4,A5,benign; 'all' = A1-A5         [A1]
           --sybils LIST             attacker keys per campaign, e.g. 1,10,100    [1]
           --mix LIST                attacker share of requests, e.g. 0.05,0.25   [0.25]
           --adaptive LIST           none,interleave,wording,both                 [none]
@@ -207,18 +207,15 @@ public sealed record TrafficRunOptions
     private static List<string> Scenarios(ArgReader reader)
     {
         var text = reader.String("scenario", AttackFamilies.LogitBias);
-        if (text.Equals("all", StringComparison.OrdinalIgnoreCase))
-        {
-            return [.. AttackFamilies.All];
-        }
-
         var allowed = AttackFamilies.All.Append(CampaignSpec.BenignOnly).ToList();
         var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => s.Equals(CampaignSpec.BenignOnly, StringComparison.OrdinalIgnoreCase) ? CampaignSpec.BenignOnly : s.ToUpperInvariant())
+            .SelectMany(s => s.Equals("all", StringComparison.OrdinalIgnoreCase) ? AttackFamilies.All
+                : [s.Equals(CampaignSpec.BenignOnly, StringComparison.OrdinalIgnoreCase) ? CampaignSpec.BenignOnly : s.ToUpperInvariant()])
+            .Distinct()
             .ToList();
         if (items.Count == 0 || items.Exists(i => !allowed.Contains(i)))
         {
-            reader.Errors.Add($"--scenario takes 'all' or a list of {string.Join(",", allowed)}, got '{text}'");
+            reader.Errors.Add($"--scenario takes a list of {string.Join(",", allowed)} ('all' = A1-A5), got '{text}'");
             return [AttackFamilies.LogitBias];
         }
 

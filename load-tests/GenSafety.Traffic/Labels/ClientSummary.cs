@@ -8,25 +8,13 @@ namespace GenSafety.Traffic.Labels;
 /// target answered, and — when the admin API is known — the gateway's enforcement state for it. A benchmark
 /// reads detection (level, risk, first refusal) per labelled client from these lines.
 /// </summary>
-public sealed record ClientSummary
+public sealed record ClientSummary : LabelledRecord
 {
-    /// <summary>Always <c>client</c>.</summary>
-    public string Type { get; init; } = "client";
-
-    /// <summary>Campaign id.</summary>
-    public required string Campaign { get; init; }
-
-    /// <summary>Client id.</summary>
-    public required string Client { get; init; }
-
-    /// <summary><c>benign</c> or <c>attack</c>.</summary>
-    public required string Role { get; init; }
-
-    /// <summary>Persona or attack family.</summary>
-    public required string Family { get; init; }
-
-    /// <summary>Sybil index (−1: benign).</summary>
-    public required int Sybil { get; init; }
+    /// <summary>A line for <paramref name="label"/>, sent as <paramref name="client"/>.</summary>
+    public ClientSummary(TrafficLabel label, string client)
+        : base("client", label, client)
+    {
+    }
 
     /// <summary>Requests planned.</summary>
     public required int Planned { get; init; }
@@ -81,13 +69,8 @@ public sealed record ClientSummary
                 }
             }
 
-            result.Add(new ClientSummary
+            result.Add(new ClientSummary(actor.Label, id)
             {
-                Campaign = actor.Label.Campaign,
-                Client = id,
-                Role = actor.Label.Role,
-                Family = actor.Label.Family,
-                Sybil = actor.Label.Sybil,
                 Planned = actor.Schedule.Count,
                 Sent = requests.Count,
                 Ok = requests.Count(r => r.Status is >= 200 and < 300),

@@ -4,10 +4,13 @@ namespace GenSafety.Traffic.Labels;
 /// One JSONL line per request (<c>"type":"request"</c>): its label, what was asked (shape and prompt digest, never
 /// the prompt) and what came back (status, error code, degradation, latency, usage).
 /// </summary>
-public sealed record RequestRecord
+public sealed record RequestRecord : LabelledRecord
 {
-    /// <summary>Always <c>request</c>.</summary>
-    public string Type { get; init; } = "request";
+    /// <summary>A line for <paramref name="label"/>, sent as <paramref name="client"/>.</summary>
+    public RequestRecord(TrafficLabel label, string client)
+        : base("request", label, client)
+    {
+    }
 
     /// <summary>Position in the campaign's dispatch order (sorting by it gives the same order for the same seed).</summary>
     public required long Seq { get; init; }
@@ -17,24 +20,6 @@ public sealed record RequestRecord
 
     /// <summary>Wall-clock send time in milliseconds from the campaign's start.</summary>
     public required double WallMs { get; init; }
-
-    /// <summary>Campaign id.</summary>
-    public required string Campaign { get; init; }
-
-    /// <summary>Client id.</summary>
-    public required string Client { get; init; }
-
-    /// <summary><c>benign</c> or <c>attack</c>.</summary>
-    public required string Role { get; init; }
-
-    /// <summary>Persona or attack family.</summary>
-    public required string Family { get; init; }
-
-    /// <summary>Adaptive variant.</summary>
-    public required string Variant { get; init; }
-
-    /// <summary>Sybil index (−1 for benign clients).</summary>
-    public required int Sybil { get; init; }
 
     /// <summary>An attacker's benign-looking cover request.</summary>
     public required bool Cover { get; init; }

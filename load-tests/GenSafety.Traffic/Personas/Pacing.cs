@@ -29,6 +29,20 @@ public abstract record Pacing
         return [.. plan.Select(p => p with { T = Math.Min(end, start + ((p.T - first) * scale)) })];
     }
 
+    /// <summary>Plans sends from <paramref name="start"/> with gaps drawn from <paramref name="gap"/>.</summary>
+    private protected static List<PlannedSend> PlanSpaced(int count, double start, Func<double> gap)
+    {
+        var plan = new List<PlannedSend>(count);
+        var t = start;
+        for (var i = 0; i < count; i++)
+        {
+            plan.Add(new PlannedSend(t, i == 0));
+            t += gap();
+        }
+
+        return plan;
+    }
+
     /// <summary>Plans grouped sends: groups of a geometric size (mean <paramref name="meanGroup"/>), <paramref name="within"/> gaps inside a group, exponential idle time between groups sized to fill the window.</summary>
     private protected static List<PlannedSend> PlanGroups(
         int count, double start, double window, SeededRandom random, double meanGroup, double meanWithin, Func<double> within)
@@ -91,15 +105,7 @@ public sealed record PoissonPacing : Pacing
     public override List<PlannedSend> Plan(int count, double start, double window, SeededRandom random)
     {
         var meanGap = Math.Max(1e-3, (window - start) / Math.Max(1, count));
-        var plan = new List<PlannedSend>(count);
-        var t = start;
-        for (var i = 0; i < count; i++)
-        {
-            plan.Add(new PlannedSend(t, i == 0));
-            t += random.Exponential(meanGap);
-        }
-
-        return plan;
+        return PlanSpaced(count, start, () => random.Exponential(meanGap));
     }
 }
 
@@ -110,14 +116,6 @@ public sealed record RegularPacing(double Jitter) : Pacing
     public override List<PlannedSend> Plan(int count, double start, double window, SeededRandom random)
     {
         var interval = Math.Max(1e-3, (window - start) / Math.Max(1, count));
-        var plan = new List<PlannedSend>(count);
-        var t = start;
-        for (var i = 0; i < count; i++)
-        {
-            plan.Add(new PlannedSend(t, i == 0));
-            t += interval * (1 + random.Uniform(-Jitter, Jitter));
-        }
-
-        return plan;
+        return PlanSpaced(count, start, () => interval * (1 + random.Uniform(-Jitter, Jitter)));
     }
 }

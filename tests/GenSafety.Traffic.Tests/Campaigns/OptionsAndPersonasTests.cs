@@ -28,6 +28,15 @@ public sealed class OptionsAndPersonasTests
         Assert.Equal(new Uri("http://127.0.0.1:9090/"), options.Admin);
     }
 
+    [Fact]
+    public void Parse_AllWithBenign_ExpandsToEveryFamilyAndTheBenignRun()
+    {
+        var options = TrafficRunOptions.Parse(["--scenario", "all,benign", "--run-id", "x"], needsTarget: false, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(["A1", "A2", "A3", "A4", "A5", "benign"], options.Campaigns.Select(c => c.Scenario));
+    }
+
     [Theory]
     [InlineData("--scenario", "A9")]
     [InlineData("--mix", "1.5")]

@@ -23,7 +23,7 @@ public sealed class EncoderStealing : IAttack
     public EncoderStealing(AttackSetup setup)
     {
         _setup = setup;
-        _keys = [.. Enumerable.Range(0, setup.Sybils).Select(s => setup.Random.Fork("key", s))];
+        _keys = setup.KeyStreams("key");
         _received = new int[setup.Sybils];
     }
 
@@ -109,18 +109,14 @@ public sealed class EncoderStealing : IAttack
     }
 
     /// <inheritdoc />
-    public AttackReport Report() => new EncoderReport
+    public AttackReport Report() => _counter.Stamp(Family, new EncoderReport
     {
-        Family = Family,
-        Queries = _counter.Queries,
-        Answered = _counter.Answered,
-        Degraded = _counter.Degraded,
         PairsCollected = Pairs.Count,
         SurrogateMeanCosine = Fidelity?.MeanCosine,
         SurrogateLambda = Fidelity?.Lambda,
         MeanEmbeddingCosine = Fidelity?.MeanEmbeddingCosine,
         HeldOut = Fidelity?.HeldOut,
-    };
+    });
 }
 
 /// <summary>What encoder stealing (A4) collected, and the surrogate's fidelity when it was scored.</summary>

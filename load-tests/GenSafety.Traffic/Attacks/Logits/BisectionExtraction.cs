@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using GenSafety.Traffic.Api;
-using GenSafety.Traffic.Randomness;
-using GenSafety.Traffic.Text;
 
 namespace GenSafety.Traffic.Attacks.Logits;
 
@@ -13,70 +11,47 @@ namespace GenSafety.Traffic.Attacks.Logits;
 /// owned by one key; with varied wording a key runs several chains in turn and splits intervals off-centre, so the
 /// same prompt never repeats back to back and the biases do not halve.
 /// </summary>
-public sealed class BisectionExtraction : IAttack
+public sealed class BisectionExtraction : LogitExtractionAttack
 {
     private const int ActiveChains = 4;
     private const int MaxFailures = 3;
 
-    private readonly AttackSetup _setup;
-    private readonly List<(int Id, string Text)> _tokens;
-    private readonly List<string> _prompts = [];
     private readonly Queue<Chain>[] _pending;
     private readonly List<Chain>[] _active;
-    private readonly SeededRandom[] _wording;
-    private readonly LogitMatrix _matrix;
-    private readonly QueryCounter _counter = new();
     private readonly Lock _lock = new();
 
     /// <summary>Plans the chains and assigns them to keys.</summary>
     public BisectionExtraction(AttackSetup setup)
+        : base(setup, setup.Options.A2Tokens, tokens => setup.Options.A2Prompts
+            ?? Math.Max(1, (int)Math.Ceiling(setup.AttackQueries / StepsPerCell(setup.Options) / (double)tokens)))
     {
-        _setup = setup;
-        var options = setup.Options;
-        var vocabulary = WordLists.Vocabulary.ToList();
-        setup.Random.Fork("plan").Shuffle(vocabulary);
-        _tokens = [.. TokenIds.SpacedWords(["the", .. vocabulary]).Take(options.A2Tokens)];
-        var cells = setup.AttackQueries / StepsPerCell(options);
-        var prompts = options.A2Prompts ?? Math.Max(1, (int)Math.Ceiling(cells / (double)_tokens.Count));
-        var words = setup.Random.Fork("prompts");
-        for (var p = 0; p < prompts; p++)
-        {
-            _prompts.Add(PromptFactory.WordSequence(words, words.Next(4, 9)));
-        }
-
         _pending = [.. Enumerable.Range(0, setup.Sybils).Select(_ => new Queue<Chain>())];
         _active = [.. Enumerable.Range(0, setup.Sybils).Select(_ => new List<Chain>())];
         var index = 0;
-        for (var row = 0; row < _prompts.Count; row++)
+        for (var row = 0; row < Prompts.Count; row++)
         {
-            for (var column = 0; column < _tokens.Count; column++)
+            for (var column = 0; column < Tokens.Count; column++)
             {
-                _pending[index++ % setup.Sybils].Enqueue(new Chain(row, column, options.A2MaxBias));
+                _pending[index++ % setup.Sybils].Enqueue(new Chain(row, column, setup.Options.A2MaxBias));
             }
         }
-
-        _wording = [.. Enumerable.Range(0, setup.Sybils).Select(s => setup.Random.Fork("wording", s))];
-        _matrix = new LogitMatrix(_prompts.Count, _tokens.Count);
     }
 
     /// <inheritdoc />
-    public string Family => AttackFamilies.Bisection;
-
-    /// <summary>What has been learnt.</summary>
-    public LogitMatrix Matrix => _matrix;
+    public override string Family => AttackFamilies.Bisection;
 
     /// <summary>Queries one cell takes: the check at the largest bias, then the bisection.</summary>
     public static int StepsPerCell(AttackOptions options) => 1 + (int)Math.Ceiling(Math.Log2(options.A2MaxBias / options.A2Precision));
 
     /// <inheritdoc />
-    public TrafficRequest? NextFor(int sybil)
+    public override TrafficRequest? NextFor(int sybil)
     {
         Chain chain;
         double bias;
         lock (_lock)
         {
             var active = _active[sybil];
-            var limit = _setup.VariedWording ? ActiveChains : 1;
+            var limit = Setup.VariedWording ? ActiveChains : 1;
             while (active.Count < limit && _pending[sybil].TryDequeue(out var next))
             {
                 active.Add(next);
@@ -87,10 +62,10 @@ public sealed class BisectionExtraction : IAttack
                 return null;
             }
 
-            var random = _wording[sybil];
-            chain = _setup.VariedWording ? random.Pick(active) : active[0];
+            var random = Wording[sybil];
+            chain = Setup.VariedWording ? random.Pick(active) : active[0];
             bias = !chain.Checked ? chain.High
-                : _setup.VariedWording ? chain.Low + ((chain.High - chain.Low) * random.Uniform(0.3, 0.7))
+                : Setup.VariedWording ? chain.Low + ((chain.High - chain.Low) * random.Uniform(0.3, 0.7))
                 : (chain.Low + chain.High) / 2;
         }
 
@@ -98,15 +73,15 @@ public sealed class BisectionExtraction : IAttack
         {
             ["max_tokens"] = 1,
             ["temperature"] = 0,
-            ["logit_bias"] = TrafficRequest.LogitBias([KeyValuePair.Create(_tokens[chain.Column].Id, bias)]),
+            ["logit_bias"] = TrafficRequest.LogitBias([KeyValuePair.Create(Tokens[chain.Column].Id, bias)]),
         };
-        return TrafficRequest.UserChat("a2-bisect", _prompts[chain.Row], parameters, new Step(chain, bias));
+        return TrafficRequest.UserChat("a2-bisect", Prompts[chain.Row], parameters, new Step(chain, bias));
     }
 
     /// <inheritdoc />
-    public void Observe(int sybil, TrafficRequest request, TrafficResponse response)
+    public override void Observe(int sybil, TrafficRequest request, TrafficResponse response)
     {
-        var ok = _counter.Count(response);
+        var ok = Counter.Count(response);
         if (request.Tag is not Step step)
         {
             return;
@@ -127,7 +102,7 @@ public sealed class BisectionExtraction : IAttack
             }
 
             chain.Failures = 0;
-            var flipped = response.Content == _tokens[chain.Column].Text;
+            var flipped = response.Content == Tokens[chain.Column].Text;
             if (!chain.Checked)
             {
                 chain.Checked = true;
@@ -146,17 +121,14 @@ public sealed class BisectionExtraction : IAttack
                 chain.Low = step.Bias;
             }
 
-            if (chain.High - chain.Low <= _setup.Options.A2Precision)
+            if (chain.High - chain.Low <= Setup.Options.A2Precision)
             {
                 // b* = z_top − z_t; store −b* so that the row constant is z_top and the reference removes it.
-                _matrix.Set(chain.Row, chain.Column, -(chain.Low + chain.High) / 2);
+                Matrix.Set(chain.Row, chain.Column, -(chain.Low + chain.High) / 2);
                 _active[sybil].Remove(chain);
             }
         }
     }
-
-    /// <inheritdoc />
-    public AttackReport Report() => HiddenSizeReport.From(Family, _counter, _matrix, _prompts.Count);
 
     /// <summary>One bisection: the bias interval that still contains b* for a (prompt, token) cell.</summary>
     private sealed class Chain(int row, int column, double high)

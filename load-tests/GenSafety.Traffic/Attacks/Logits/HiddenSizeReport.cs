@@ -36,12 +36,8 @@ public sealed record HiddenSizeReport : AttackReport
     public static HiddenSizeReport From(string family, QueryCounter counter, LogitMatrix matrix, int prompts)
     {
         var estimate = matrix.Estimate();
-        return new HiddenSizeReport
+        return counter.Stamp(family, new HiddenSizeReport
         {
-            Family = family,
-            Queries = counter.Queries,
-            Answered = counter.Answered,
-            Degraded = counter.Degraded,
             Prompts = prompts,
             Tokens = matrix.Columns,
             CellsFilled = matrix.Filled,
@@ -51,6 +47,6 @@ public sealed record HiddenSizeReport : AttackReport
             GapRatio = estimate.GapRatio,
             Conclusive = estimate.Conclusive,
             SingularValues = [.. estimate.SingularValues],
-        };
+        });
     }
 }
