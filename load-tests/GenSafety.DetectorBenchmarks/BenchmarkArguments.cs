@@ -3,11 +3,11 @@ using GenSafety.Detectors.Embeddings;
 namespace GenSafety.DetectorBenchmarks;
 
 /// <summary>Command-line settings of the benchmark run.</summary>
-internal sealed record BenchmarkArguments(ExecutionProviderPreference Provider, int Threads, double Seconds, int[] Batches, int Words, bool SkipMiniLm)
+internal sealed record BenchmarkArguments(ExecutionProviderPreference Provider, int Threads, double Seconds, int[] Batches, int Words, bool SkipMiniLm, bool SkipHashing)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
-        var result = new BenchmarkArguments(ExecutionProviderPreference.Cpu, 0, 3.0, [1, 8, 16, 32], 20, false);
+        var result = new BenchmarkArguments(ExecutionProviderPreference.Cpu, 0, 3.0, [1, 8, 16, 32], 20, false, false);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -19,7 +19,8 @@ internal sealed record BenchmarkArguments(ExecutionProviderPreference Provider, 
                 "--batches" => result with { Batches = Next().Split(',').Select(int.Parse).ToArray() },
                 "--words" => result with { Words = int.Parse(Next()) },
                 "--skip-minilm" => result with { SkipMiniLm = true },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --provider, --threads, --seconds, --batches, --words, --skip-minilm."),
+                "--skip-hashing" => result with { SkipHashing = true },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --provider, --threads, --seconds, --batches, --words, --skip-minilm, --skip-hashing."),
             };
         }
 

@@ -5,7 +5,7 @@ using GenSafety.Detectors.Statistics;
 using GenSafety.DetectorBenchmarks;
 
 // Usage: dotnet run -c Release --project load-tests/GenSafety.DetectorBenchmarks -- [--provider cpu|cuda|auto]
-//        [--threads N] [--seconds S] [--batches 1,8,16,32] [--words 20] [--skip-minilm]
+//        [--threads N] [--seconds S] [--batches 1,8,16,32] [--words 20] [--skip-minilm] [--skip-hashing]
 // Prints one markdown table. Each row runs for about S seconds (default 3) after a warm-up, from one calling thread.
 // Besides wall-clock rates it reports process CPU time per call: on a shared machine (other processes competing for
 // the cores) CPU time stays close to the uncontended cost while wall-clock rates fall.
@@ -17,7 +17,8 @@ Console.WriteLine($"Detectors benchmarks: {Environment.ProcessorCount} logical c
 var shortPrompts = BenchmarkPrompts.Create(4096, options.Words, seed: 1);   // 20 words: ≈ 120 characters, ≈ 25 MiniLM tokens
 var longPrompts = BenchmarkPrompts.Create(512, 200, seed: 2);    // ≈ 1,200 characters
 
-foreach (var nonZeros in new[] { 1, 2, 4 })
+// --skip-hashing leaves out the rows that do not depend on the execution provider (gpu-bench.sh's second run).
+foreach (var nonZeros in options.SkipHashing ? [] : new[] { 1, 2, 4 })
 {
     var hashing = new HashingEmbedder(new HashingEmbedderOptions { NonZerosPerNgram = nonZeros });
     var vector = new float[hashing.Dimensions];
@@ -25,16 +26,19 @@ foreach (var nonZeros in new[] { 1, 2, 4 })
     rows.Add(($"Hashing embedder, 256-d, k = {nonZeros}, ≈1,200-char prompt", PerItem(options.Seconds, i => hashing.Embed(longPrompts[i % longPrompts.Length], vector))));
 }
 
-var projection = new B4BProjection(384, seed: 1);
-var coverage = new B4BCoverage(projection);
-var random = new Random(3);
-var vectors = Enumerable.Range(0, 1024).Select(_ => Enumerable.Range(0, 384).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
-rows.Add(("B4B coverage Observe, 384-d (20 × 12 projections)", PerItem(options.Seconds, i => coverage.Observe(vectors[i % vectors.Length]))));
-
-foreach (var n in new[] { 100, 1000, 5000 })
+if (!options.SkipHashing)
 {
-    var sample = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
-    rows.Add(($"Shapiro–Wilk, n = {n}", PerItem(options.Seconds, _ => ShapiroWilk.Test(sample))));
+    var projection = new B4BProjection(384, seed: 1);
+    var coverage = new B4BCoverage(projection);
+    var random = new Random(3);
+    var vectors = Enumerable.Range(0, 1024).Select(_ => Enumerable.Range(0, 384).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
+    rows.Add(("B4B coverage Observe, 384-d (20 × 12 projections)", PerItem(options.Seconds, i => coverage.Observe(vectors[i % vectors.Length]))));
+
+    foreach (var n in new[] { 100, 1000, 5000 })
+    {
+        var sample = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
+        rows.Add(($"Shapiro–Wilk, n = {n}", PerItem(options.Seconds, _ => ShapiroWilk.Test(sample))));
+    }
 }
 
 if (!options.SkipMiniLm)
