@@ -68,16 +68,22 @@ public sealed class BloomFilter
     /// <summary>False when the element was certainly never added; true when it was, or by a false positive.</summary>
     public bool MightContain(ulong hash)
     {
-        var h2 = SecondHash(hash);
-        for (var i = 0; i < HashCount; i++)
+        // Most queries miss on the first probe: test it before paying for the second hash.
+        var bit = Reduce(hash);
+        if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
         {
-            var bit = Reduce(hash);
+            return false;
+        }
+
+        var h2 = SecondHash(hash);
+        for (var i = 1; i < HashCount; i++)
+        {
+            hash += h2;
+            bit = Reduce(hash);
             if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
             {
                 return false;
             }
-
-            hash += h2;
         }
 
         return true;

@@ -15,7 +15,11 @@ public sealed class IncrementalNormalizer
 {
     private const int MaxUnitLength = 32;
 
+    private static readonly byte[] AsciiKinds = BuildAsciiKinds();
+
     private readonly TextNormalizerOptions _options;
+    private readonly bool _asciiFastPath;
+    private readonly bool _removePunctuation;
     private readonly char[] _unit = new char[MaxUnitLength];
     private readonly char[] _identifier = new char[CodeKeywords.MaxLength];
     private readonly long[] _identifierOffsets = new long[CodeKeywords.MaxLength];
@@ -38,6 +42,8 @@ public sealed class IncrementalNormalizer
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _removePunctuation = options.RemovePunctuation;
+        _asciiFastPath = !options.CanonicalizeIdentifiers;
     }
 
     /// <summary>Original characters consumed so far.</summary>
@@ -124,7 +130,15 @@ public sealed class IncrementalNormalizer
         {
             var c = _unit[0];
             _unitLength = 0;
-            Fold(c, start);
+            if (_asciiFastPath)
+            {
+                EmitAscii(c, start);
+            }
+            else
+            {
+                Fold(c, start);
+            }
+
             return;
         }
 
@@ -328,6 +342,58 @@ public sealed class IncrementalNormalizer
         if (_options.RemovePunctuation && char.IsPunctuation(c))
         {
             return;
+        }
+
+        if (_pendingSpace)
+        {
+            _pendingSpace = false;
+            if (_emittedAny)
+            {
+                Write(' ', _spaceStart);
+            }
+        }
+
+        Write(c, start);
+        _emittedAny = true;
+    }
+
+    private const byte AsciiOther = 0;
+    private const byte AsciiUpper = 1;
+    private const byte AsciiSpace = 2;
+    private const byte AsciiPunctuation = 3;
+
+    private static byte[] BuildAsciiKinds()
+    {
+        var kinds = new byte[128];
+        for (var c = 0; c < kinds.Length; c++)
+        {
+            kinds[c] = c is >= 'A' and <= 'Z' ? AsciiUpper
+                : char.IsWhiteSpace((char)c) || char.IsControl((char)c) ? AsciiSpace
+                : char.IsPunctuation((char)c) ? AsciiPunctuation
+                : AsciiOther;
+        }
+
+        return kinds;
+    }
+
+    // The common case in one step: an ASCII character with no combining mark, identifiers not canonicalised.
+    private void EmitAscii(char c, long start)
+    {
+        switch (AsciiKinds[c])
+        {
+            case AsciiSpace:
+                if (!_pendingSpace)
+                {
+                    _pendingSpace = true;
+                    _spaceStart = start;
+                }
+
+                return;
+            case AsciiPunctuation when _removePunctuation:
+                return;
+            case AsciiUpper:
+                c = (char)(c | 0x20);
+                break;
         }
 
         if (_pendingSpace)

@@ -13,8 +13,12 @@ internal static class NgramHash
     // An odd multiplier: multiplication by it is a bijection modulo 2^64.
     public const ulong Base = 0xD6E8FEB86659FD93UL;
 
+    private static readonly ulong[] AsciiValues = Enumerable.Range(0, 128).Select(c => Mixed((char)c)).ToArray();
+
     /// <summary>The per-character value entering the polynomial.</summary>
-    public static ulong CharValue(char c) => StableHash.Mix(c + StableHash.Golden);
+    public static ulong CharValue(char c) => c < 128 ? AsciiValues[c] : Mixed(c);
+
+    private static ulong Mixed(char c) => StableHash.Mix(c + StableHash.Golden);
 
     /// <summary>Base^(width-1): the weight of the character that leaves the window.</summary>
     public static ulong LeadingWeight(int width)
