@@ -114,4 +114,13 @@ public sealed class TextNormalizerTests
         };
         Assert.Equal(all.Length, all.Select(o => o.Fingerprint).Distinct().Count());
     }
+
+    [Fact]
+    public void Confusables_FoldOnlyToLatinLetters()
+    {
+        Assert.Equal(71, Confusables.Count);
+        Assert.Equal('p', Confusables.Fold('\u0420'));
+        Assert.Equal('\0', Confusables.Fold('b'));
+        Assert.Equal('\0', Confusables.Fold('\u0432'));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using GenSafety.Detectors.Extraction;
 
 namespace GenSafety.Detectors.Divergence;
 
@@ -32,13 +33,7 @@ public sealed class StreamDivergenceDetector
     /// <summary>Creates a detector; <paramref name="repeatWord"/> is the word the prompt asked to repeat (from <see cref="DivergencePromptDetector"/>), or null.</summary>
     public StreamDivergenceDetector(StreamDivergenceOptions options, string? repeatWord)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MinRepetitions < 2 || options.MinRepetitionsWithoutWord < 2 || options.NoteDecisionCharacters <= DivergenceTail.MinDivergentCharacters || options.MaxCharacters < 256)
-        {
-            throw new ArgumentException(
-                "MinRepetitions and MinRepetitionsWithoutWord must be at least 2, NoteDecisionCharacters above 15 and MaxCharacters at least 256.", nameof(options));
-        }
-
+        OptionsCheck.ThrowIfInvalid(new StreamDivergenceOptionsValidator(), options, StreamDivergenceOptions.SectionName);
         _options = options;
         var first = repeatWord?.Trim().Split(' ', 2)[0].ToLowerInvariant();
         _repeatWord = string.IsNullOrEmpty(first) ? null : first;

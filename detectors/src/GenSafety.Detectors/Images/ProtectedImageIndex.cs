@@ -1,3 +1,5 @@
+using GenSafety.Detectors.Extraction;
+
 namespace GenSafety.Detectors.Images;
 
 /// <summary>
@@ -14,12 +16,7 @@ public sealed class ProtectedImageIndex
     /// <summary>Creates an empty index.</summary>
     public ProtectedImageIndex(ProtectedImageIndexOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxDistance is < 0 or > PdqHash.Bits || options.MinQuality is < 0 or > 100)
-        {
-            throw new ArgumentException($"{ProtectedImageIndexOptions.SectionName}: MaxDistance must lie in [0, 256] and MinQuality in [0, 100].", nameof(options));
-        }
-
+        OptionsCheck.ThrowIfInvalid(new ProtectedImageIndexOptionsValidator(), options, ProtectedImageIndexOptions.SectionName);
         Options = options;
     }
 

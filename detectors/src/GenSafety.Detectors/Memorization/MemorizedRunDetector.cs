@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using GenSafety.Detectors.Extraction;
 
 namespace GenSafety.Detectors.Memorization;
 
@@ -17,15 +18,10 @@ public sealed class MemorizedRunDetector
     private readonly MemorizedRunOptions _options;
 
     /// <summary>Creates a detector.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public MemorizedRunDetector(MemorizedRunOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MinRunTokens < 4 || options.MaxTokenSurprisal is <= 0 or > 5 || options.MaxTokenEntropy is <= 0 or > 5
-            || options.MinZlibRatio < 0 || options.MinCompressedFraction is < 0 or > 2)
-        {
-            throw new ArgumentException("MinRunTokens must be at least 4, MaxTokenSurprisal and MaxTokenEntropy in (0, 5], MinZlibRatio ≥ 0, MinCompressedFraction in [0, 2].", nameof(options));
-        }
-
+        OptionsCheck.ThrowIfInvalid(new MemorizedRunOptionsValidator(), options, MemorizedRunOptions.SectionName);
         _options = options;
     }
 

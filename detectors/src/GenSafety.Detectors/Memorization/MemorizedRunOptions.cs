@@ -3,6 +3,9 @@ namespace GenSafety.Detectors.Memorization;
 /// <summary>Settings of <see cref="MemorizedRunDetector"/>.</summary>
 public sealed class MemorizedRunOptions
 {
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "GenSafety:Memorization:LogprobRuns";
+
     /// <summary>Consecutive near-certain tokens that make a run (default 50).</summary>
     public int MinRunTokens { get; set; } = 50;
 

@@ -1,3 +1,5 @@
+using GenSafety.Detectors.Extraction;
+
 namespace GenSafety.Detectors.Memorization;
 
 /// <summary>
@@ -144,11 +146,8 @@ public sealed class ProtectedTextIndex
 
     private static ProtectedTextIndexOptions CheckOptions(ProtectedTextIndexOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var result = new ProtectedTextIndexOptionsValidator().Validate(null, options);
-        return result.Failed
-            ? throw new Microsoft.Extensions.Options.OptionsValidationException(ProtectedTextIndexOptions.SectionName, typeof(ProtectedTextIndexOptions), result.Failures)
-            : options;
+        OptionsCheck.ThrowIfInvalid(new ProtectedTextIndexOptionsValidator(), options, ProtectedTextIndexOptions.SectionName);
+        return options;
     }
 
     private static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
