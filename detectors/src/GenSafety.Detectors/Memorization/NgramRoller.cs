@@ -12,6 +12,7 @@ internal struct NgramRoller
     private readonly ulong _leadingWeight;
     private ulong _polynomial;
     private long _pushed;
+    private int _slot;
 
     public NgramRoller(int width)
     {
@@ -31,14 +32,14 @@ internal struct NgramRoller
     /// <summary>Slides the window one character.</summary>
     public void Push(char c)
     {
-        var slot = (int)(_pushed % _window.Length);
         if (_pushed >= _window.Length)
         {
-            _polynomial -= NgramHash.CharValue(_window[slot]) * _leadingWeight;
+            _polynomial -= NgramHash.CharValue(_window[_slot]) * _leadingWeight;
         }
 
         _polynomial = _polynomial * NgramHash.Base + NgramHash.CharValue(c);
-        _window[slot] = c;
+        _window[_slot] = c;
+        _slot = _slot + 1 == _window.Length ? 0 : _slot + 1;
         _pushed++;
     }
 }

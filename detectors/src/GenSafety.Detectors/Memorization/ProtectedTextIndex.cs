@@ -97,16 +97,17 @@ public sealed class ProtectedTextIndex
         int bestChain = 0, bestEnd = 0;
         var bestHash = 0UL;
         var chars = normalized.Text;
+        var slot = 0;
         for (var i = 0; i < chars.Length; i++)
         {
             roller.Push(chars[i]);
+            slot = slot + 1 == w ? 0 : slot + 1; // (i + 1) mod w: the chain ending w characters earlier lives here
             if (!roller.IsFull)
             {
                 continue;
             }
 
             var end = i + 1;
-            var slot = end % w;
             var hash = roller.Hash;
             chains[slot] = IsIndexed(hash) ? chains[slot] + 1 : 0;
             if (chains[slot] > bestChain)

@@ -18,6 +18,8 @@ public sealed class ProtectedTextStreamMatcher
     private readonly int _holdBack;
     private NgramRoller _roller;
     private long _normalized;
+    private int _chainSlot;
+    private int _sourceSlot;
     private bool _completed;
 
     internal ProtectedTextStreamMatcher(ProtectedTextIndex index, bool holdBack)
@@ -73,15 +75,17 @@ public sealed class ProtectedTextStreamMatcher
         var w = _chains.Length;
         for (var i = 0; i < output.Length; i++)
         {
-            _sources[_normalized % _sources.Length] = offsets[i];
+            _sources[_sourceSlot] = offsets[i];
+            _sourceSlot = _sourceSlot + 1 == _sources.Length ? 0 : _sourceSlot + 1;
             _roller.Push(output[i]);
             _normalized++;
+            _chainSlot = _chainSlot + 1 == w ? 0 : _chainSlot + 1;
             if (!_roller.IsFull)
             {
                 continue;
             }
 
-            var slot = (int)(_normalized % w);
+            var slot = _chainSlot;
             var hash = _roller.Hash;
             var chain = _chains[slot] = _index.IsIndexed(hash) ? _chains[slot] + 1 : 0;
             LongestChain = Math.Max(LongestChain, chain);
