@@ -123,3 +123,46 @@ public sealed class ProtectedTextStreamMatcherTests
         Assert.True(matcher.LongestChain >= 2);
     }
 }
+
+public sealed class ProtectedCodeStreamMatcherTests
+{
+    private const string Protected = """
+        float Q_rsqrt(float number)
+        {
+            long i;
+            float x2, y;
+            const float threehalfs = 1.5F;
+            x2 = number * 0.5F;
+            y  = number;
+            i  = * ( long * ) &y;                       // evil floating point bit level hacking
+            i  = 0x5f3759df - ( i >> 1 );               // what the
+            y  = * ( float * ) &i;
+            y  = y * ( threehalfs - ( x2 * y * y ) );   // 1st iteration
+            return y;
+        }
+        """;
+
+    [Fact]
+    public void Append_RenamedCopyOfProtectedCode_StopsWhenIdentifiersAreCanonicalised()
+    {
+        var options = new ProtectedTextIndexOptions { ExpectedNgrams = 1000, Normalizer = new TextNormalizerOptions { CanonicalizeIdentifiers = true } };
+        var index = new ProtectedTextIndex(options);
+        index.AddDocument("quake", Protected);
+        var renamed = Protected.Replace("Q_rsqrt", "racine").Replace("number", "nombre").Replace("threehalfs", "trois_moitie").Replace("x2", "moitie");
+
+        var matcher = index.CreateStreamMatcher();
+        var status = default(StreamMatchStatus);
+        for (var at = 0; at < renamed.Length && !status.Stopped; at += 7)
+        {
+            status = matcher.Append(renamed.AsSpan(at, Math.Min(7, renamed.Length - at)));
+        }
+
+        Assert.True(status.Stopped);
+        Assert.Equal("quake", matcher.MatchedDocumentId);
+        // Without canonicalisation the renames break the copy into stretches too short to stop.
+        var plain = new ProtectedTextIndex(new ProtectedTextIndexOptions { ExpectedNgrams = 1000 });
+        plain.AddDocument("quake", Protected);
+        Assert.False(plain.FindLongestMatch(renamed).ExceedsThreshold);
+        Assert.True(plain.FindLongestMatch(Protected).ExceedsThreshold);
+    }
+}

@@ -22,7 +22,12 @@ public static partial class DivergencePromptDetector
         var verb = RepeatVerb().IsMatch(text);
         var unbounded = Unbounded().IsMatch(text);
         var (runWord, run) = LongestWordRun(text);
-        var quoted = Quoted().Match(text);
+        var quoted = DoubleQuoted().Match(text);
+        if (!quoted.Success)
+        {
+            quoted = SingleQuoted().Match(text);
+        }
+
         var word = quoted.Success ? quoted.Groups["w"].Value.Trim().Split(' ', 2)[0].ToLowerInvariant() : runWord;
 
         if (verb && unbounded)
@@ -62,8 +67,12 @@ public static partial class DivergencePromptDetector
     [GeneratedRegex(@"\b(forever|for\s+ever|indefinitely|infinitely|endlessly|eternally|non-?stop|without\s+(stopping|end|a\s+break)|over\s+and\s+over|until\s+(you\s+(can'?t|cannot|run\s+out)|the\s+end|i\s+say\s+stop)|infinite(ly)?\s+(times|number)|\d{3,}\s+times|(a\s+)?(thousand|million|billion)\s+times)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Unbounded();
 
-    [GeneratedRegex("[\"\u201C\u201D'\u2018\u2019](?<w>[^\"\u201C\u201D'\u2018\u2019]{1,400})[\"\u201C\u201D'\u2018\u2019]", RegexOptions.CultureInvariant)]
-    private static partial Regex Quoted();
+    [GeneratedRegex("[\"\u201C\u201D](?<w>[^\"\u201C\u201D]{1,400})[\"\u201C\u201D]", RegexOptions.CultureInvariant)]
+    private static partial Regex DoubleQuoted();
+
+    // Single quotes only at word edges, so an apostrophe ("don't") does not open a quote.
+    [GeneratedRegex("(?<!\\w)['\u2018](?<w>[^'\u2018\u2019]{1,400})['\u2019](?!\\w)", RegexOptions.CultureInvariant)]
+    private static partial Regex SingleQuoted();
 
     [GeneratedRegex(@"\w+", RegexOptions.CultureInvariant)]
     private static partial Regex Word();

@@ -96,16 +96,20 @@ public static class ProtectedTextIndexSnapshot
                 $"The stored index was built with n-gram width {h.NgramWidth} and normaliser {h.NormalizerFingerprint:x}; this gateway uses {options.NgramWidth} and {options.Normalizer.Fingerprint:x}.");
         }
 
-        if (h.HashCount is < 1 or > 64 || h.BitCount < 64 || h.BitCount % 64 != 0 || h.ChunkBytes < 8 || h.ChunkBytes % 8 != 0)
+        if (h.HashCount is < 1 or > 64 || h.BitCount < 64 || h.BitCount % 64 != 0 || h.BitCount > (long)Array.MaxLength * 64
+            || h.ChunkBytes < 8 || h.ChunkBytes % 8 != 0)
         {
             throw new InvalidDataException("The stored index header holds impossible sizes.");
         }
 
-        var filter = new BloomFilter(h.BitCount, h.HashCount);
-        if (chunks.Count != h.ChunkCount || filter.ChunkCount(h.ChunkBytes) != h.ChunkCount)
+        // Checked before allocating, so a damaged header cannot ask for gigabytes.
+        var expectedChunks = (h.BitCount / 8 + h.ChunkBytes - 1) / h.ChunkBytes;
+        if (chunks.Count != h.ChunkCount || expectedChunks != h.ChunkCount)
         {
-            throw new InvalidDataException($"The stored index has {chunks.Count} chunks; its header says {h.ChunkCount}.");
+            throw new InvalidDataException($"The stored index has {chunks.Count} chunks; its header says {h.ChunkCount} and its size {expectedChunks}.");
         }
+
+        var filter = new BloomFilter(h.BitCount, h.HashCount);
 
         for (var i = 0; i < chunks.Count; i++)
         {
