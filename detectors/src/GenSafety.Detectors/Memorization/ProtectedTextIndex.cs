@@ -1,0 +1,160 @@
+using GenSafety.Detectors.Extraction;
+
+namespace GenSafety.Detectors.Memorization;
+
+/// <summary>
+/// The character n-gram index of protected documents (Data Portraits' recipe): each document is normalised and
+/// its n-grams of width w at stride w go into a <see cref="BloomFilter"/>; a text is queried at stride 1 and hits
+/// are chained (a hit at position p extends the chain ending at p − w), so a verbatim copy of c·w + w − 1
+/// normalised characters always yields a chain of c hits. Adding documents needs exclusive access; queries may
+/// run concurrently once adding has stopped (a serving gateway builds or loads a new index and swaps it in).
+/// </summary>
+public sealed class ProtectedTextIndex
+{
+    private readonly object _addLock = new();
+
+    /// <summary>Creates an empty index sized by <paramref name="options"/>.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    public ProtectedTextIndex(ProtectedTextIndexOptions options)
+        : this(options, CreateFilter(options), new DocumentAttribution(CheckOptions(options).AttributionCapacity))
+    {
+    }
+
+    internal ProtectedTextIndex(ProtectedTextIndexOptions options, BloomFilter filter, DocumentAttribution attribution)
+    {
+        Options = CheckOptions(options);
+        Filter = filter;
+        Attribution = attribution;
+        // The chain length c such that every verbatim span of T characters contains c whole indexed n-grams.
+        RequiredChunks = (options.StopCharacters - options.NgramWidth + 1) / options.NgramWidth;
+    }
+
+    /// <summary>The options the index was built with.</summary>
+    public ProtectedTextIndexOptions Options { get; }
+
+    /// <summary>Width w of the n-grams.</summary>
+    public int NgramWidth => Options.NgramWidth;
+
+    /// <summary>The Bloom filter (export it in chunks with <see cref="ProtectedTextIndexSnapshot"/>).</summary>
+    public BloomFilter Filter { get; }
+
+    /// <summary>The bounded n-gram → document side map.</summary>
+    public DocumentAttribution Attribution { get; }
+
+    /// <summary>Chain length c = ⌊(T − w + 1) / w⌋ at which a match exceeds the stop threshold T.</summary>
+    public int RequiredChunks { get; }
+
+    /// <summary>N-grams added (with repeats).</summary>
+    public long NgramCount { get; internal set; }
+
+    /// <summary>Documents added.</summary>
+    public int DocumentCount { get; internal set; }
+
+    /// <summary>Incremented by every added document (stored with snapshots so replicas can tell which one is newer).</summary>
+    public long Version { get; internal set; }
+
+    /// <summary>Expected false-positive rate of one lookup now (from the fill), before attribution's confirmation.</summary>
+    public double EstimatedFalsePositiveRate => BloomSizing.FalsePositiveRate(Filter.BitCount, NgramCount, Filter.HashCount);
+
+    /// <summary>Normalises and indexes a protected document; returns the number of n-grams it added.</summary>
+    public int AddDocument(string id, string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(text);
+        var normalized = TextNormalizer.Normalize(text, Options.Normalizer).Text;
+        var w = NgramWidth;
+        lock (_addLock)
+        {
+            var ordinal = Attribution.AddDocument(id);
+            var added = 0;
+            for (var start = 0; start + w <= normalized.Length; start += w)
+            {
+                var hash = NgramHash.Of(normalized.AsSpan(start, w));
+                Filter.Add(hash);
+                Attribution.Add(hash, ordinal);
+                added++;
+            }
+
+            NgramCount += added;
+            DocumentCount++;
+            Version++;
+            return added;
+        }
+    }
+
+    /// <summary>True when the n-gram with this hash is (probably) indexed: a Bloom hit, confirmed exactly while attribution is complete.</summary>
+    internal bool IsIndexed(ulong hash) =>
+        Filter.MightContain(hash) && (!Attribution.IsComplete || Attribution.Contains(hash));
+
+    /// <summary>The longest chain of indexed n-grams in <paramref name="text"/> (normalised first), with its place in the original text.</summary>
+    public TextMatch FindLongestMatch(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var normalized = TextNormalizer.Normalize(text, Options.Normalizer);
+        var w = NgramWidth;
+        var chains = new int[w];
+        var roller = new NgramRoller(w);
+        int bestChain = 0, bestEnd = 0;
+        var bestHash = 0UL;
+        var chars = normalized.Text;
+        var slot = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            roller.Push(chars[i]);
+            slot = slot + 1 == w ? 0 : slot + 1; // (i + 1) mod w: the chain ending w characters earlier lives here
+            if (!roller.IsFull)
+            {
+                continue;
+            }
+
+            var end = i + 1;
+            var hash = roller.Hash;
+            chains[slot] = IsIndexed(hash) ? chains[slot] + 1 : 0;
+            if (chains[slot] > bestChain)
+            {
+                (bestChain, bestEnd, bestHash) = (chains[slot], end, hash);
+            }
+        }
+
+        if (bestChain == 0)
+        {
+            return TextMatch.None(w);
+        }
+
+        var start = bestEnd - bestChain * w;
+        return new TextMatch(
+            bestChain, w, start,
+            normalized.SourceStart(start),
+            normalized.SourceStart(bestEnd),
+            normalized.SourceStart(Math.Max(0, start - (w - 1))),
+            normalized.SourceStart(Math.Min(chars.Length, bestEnd + w - 1)),
+            bestChain >= RequiredChunks,
+            Attribution.DocumentOf(bestHash));
+    }
+
+    /// <summary>
+    /// A matcher for one streamed text (one choice of one response). With <paramref name="holdBack"/>, the caller
+    /// forwards only what the matcher releases, <see cref="HoldBackCharacters"/> normalised characters behind, so
+    /// not one character of a stopped span is sent.
+    /// </summary>
+    public ProtectedTextStreamMatcher CreateStreamMatcher(bool holdBack = false) => new(this, holdBack);
+
+    /// <summary>
+    /// Normalised characters a hold-back stream keeps unsent: c·w + w − 1, the longest stretch that can precede the
+    /// completion of a stopping chain and belong to the copy (149 for the defaults).
+    /// </summary>
+    public int HoldBackCharacters => RequiredChunks * NgramWidth + NgramWidth - 1;
+
+    private static ProtectedTextIndexOptions CheckOptions(ProtectedTextIndexOptions options)
+    {
+        OptionsCheck.ThrowIfInvalid(new ProtectedTextIndexOptionsValidator(), options, ProtectedTextIndexOptions.SectionName);
+        return options;
+    }
+
+    private static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
+    {
+        CheckOptions(options);
+        var bits = BloomSizing.Bits(options.ExpectedNgrams, options.FalsePositiveRate);
+        return new BloomFilter(bits, BloomSizing.HashCount((double)bits / options.ExpectedNgrams));
+    }
+}

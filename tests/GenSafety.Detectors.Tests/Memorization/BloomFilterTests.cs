@@ -1,0 +1,84 @@
+using GenSafety.Detectors.Memorization;
+using GenSafety.Detectors.Randomness;
+using Xunit.Abstractions;
+
+namespace GenSafety.Detectors.Tests.Memorization;
+
+public sealed class BloomFilterTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1e-2)]
+    [InlineData(1e-3)]
+    [InlineData(1e-4)]
+    public void MightContain_AtDesignLoad_MeasuredFalsePositiveRateMatchesTheSizing(double target)
+    {
+        const int Elements = 200_000;
+        const int Queries = 2_000_000;
+        var bits = BloomSizing.Bits(Elements, target);
+        var filter = new BloomFilter(bits, BloomSizing.HashCount((double)bits / Elements));
+        var random = new DeterministicRandom(1);
+        for (var i = 0; i < Elements; i++)
+        {
+            filter.Add(random.NextUInt64());
+        }
+
+        var positives = 0;
+        for (var i = 0; i < Queries; i++)
+        {
+            positives += filter.MightContain(random.NextUInt64()) ? 1 : 0;
+        }
+
+        var measured = (double)positives / Queries;
+        var expected = BloomSizing.FalsePositiveRate(filter.BitCount, Elements, filter.HashCount);
+        output.WriteLine($"p={target:0e0}: {(double)bits / Elements:F2} bits/element, k={filter.HashCount}, {filter.ByteCount / (Elements / 1e6) / 1e6:F2} MB per million, expected {expected:0.###e0}, measured {measured:0.###e0}");
+        Assert.InRange(measured, target * 0.6, target * 1.4);
+        Assert.InRange(expected, target * 0.8, target * 1.2);
+    }
+
+    [Fact]
+    public void MightContain_AddedElements_AlwaysTrue()
+    {
+        var filter = new BloomFilter(10_000, 7);
+        var random = new DeterministicRandom(2);
+        var added = Enumerable.Range(0, 700).Select(_ => random.NextUInt64()).ToArray();
+        foreach (var hash in added)
+        {
+            filter.Add(hash);
+        }
+
+        Assert.All(added, hash => Assert.True(filter.MightContain(hash)));
+    }
+
+    [Theory]
+    [InlineData(1e-3, 14.38, 10)]
+    [InlineData(1e-6, 28.76, 20)]
+    public void BloomSizing_MatchesTheClosedForm(double p, double bits, int k)
+    {
+        Assert.Equal(bits, BloomSizing.BitsPerElement(p), 2);
+        Assert.Equal(k, BloomSizing.HashCount(BloomSizing.BitsPerElement(p)));
+    }
+
+    [Fact]
+    public void ExportImport_ChunksRoundTripAndWrongLengthsAreRefused()
+    {
+        var filter = new BloomFilter(100_000, 5);
+        var random = new DeterministicRandom(3);
+        for (var i = 0; i < 5000; i++)
+        {
+            filter.Add(random.NextUInt64());
+        }
+
+        var copy = new BloomFilter(100_000, 5);
+        var chunks = filter.ChunkCount(4096);
+        Assert.Equal(4, chunks);
+        for (var i = 0; i < chunks; i++)
+        {
+            copy.ImportChunk(i, filter.ExportChunk(i, 4096), 4096);
+        }
+
+        Assert.Equal(filter.Checksum(), copy.Checksum());
+        Assert.Throws<InvalidDataException>(() => copy.ImportChunk(0, new byte[8], 4096));
+        Assert.Throws<ArgumentOutOfRangeException>(() => filter.ExportChunk(4, 4096));
+        Assert.Throws<ArgumentOutOfRangeException>(() => filter.ChunkCount(100));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using GenSafety.Detectors.Memorization;
+using Xunit.Abstractions;
+
+namespace GenSafety.Detectors.Tests.Memorization;
+
+/// <summary>
+/// Prints filter throughput per core, from this process's CPU time (the build machine is shared, so wall time
+/// says little); no timing assertion. Asserts that the benign text passes untouched. Runs alone (its own
+/// non-parallel collection), so the process's CPU time is its own.
+/// </summary>
+[Collection(nameof(FilterThroughputTests))]
+public sealed class FilterThroughputTests(ITestOutputHelper output)
+{
+    private static double CpuSeconds(Action work)
+    {
+        work(); // warm-up twice: tiered compilation reaches its optimised code only after some calls
+        work();
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        work();
+        process.Refresh();
+        return (process.TotalProcessorTime - before).TotalSeconds;
+    }
+
+    [Fact]
+    public void Throughput_BenignText_OneShotAndStreamed()
+    {
+        var index = ProtectedTextIndexTests.Build(200, 5000, new ProtectedTextIndexOptions { ExpectedNgrams = 1_000_000 });
+        var text = new StringBuilder();
+        for (var seed = 100_000; text.Length < 4_000_000; seed++)
+        {
+            text.Append(ProseCorpus.Document(seed, 2000)).Append('\n');
+        }
+
+        var benign = text.ToString();
+        var megabytes = Encoding.UTF8.GetByteCount(benign) / 1e6;
+        TextMatch? match = null;
+        var status = default(StreamMatchStatus);
+
+        var letters = 0L;
+        // Calibration: a plain per-character loop, to read the numbers below against this machine's speed.
+        var scan = CpuSeconds(() =>
+        {
+            foreach (var c in benign)
+            {
+                letters += char.IsLetter(c) ? 1 : 0;
+            }
+        });
+        var normalize = CpuSeconds(() =>
+        {
+            var normalizer = new IncrementalNormalizer(index.Options.Normalizer);
+            for (var at = 0; at < benign.Length; at += 4096)
+            {
+                normalizer.Append(benign.AsSpan(at, Math.Min(4096, benign.Length - at)));
+                normalizer.ClearOutput();
+            }
+        });
+        var probes = 0L;
+        // One Bloom probe per character, at random positions of a 1.8 MB filter: the cache-miss part of matching.
+        var bloom = CpuSeconds(() =>
+        {
+            var hash = 1UL;
+            for (var i = 0; i < benign.Length; i++)
+            {
+                hash = hash * 0x9E3779B97F4A7C15UL + 1;
+                probes += index.Filter.MightContain(hash) ? 1 : 0;
+            }
+        });
+        var oneShot = CpuSeconds(() => match = index.FindLongestMatch(benign));
+        var streamed = CpuSeconds(() =>
+        {
+            var matcher = index.CreateStreamMatcher();
+            for (var at = 0; at < benign.Length; at += 16)
+            {
+                matcher.Append(benign.AsSpan(at, Math.Min(16, benign.Length - at)));
+            }
+
+            status = matcher.Complete();
+        });
+
+        output.WriteLine($"{megabytes:F1} MB benign text, {index.NgramCount} indexed n-grams ({index.Filter.ByteCount / 1e6:F2} MB Bloom, k={index.Filter.HashCount}):");
+        output.WriteLine($"  calibration: a plain char.IsLetter loop runs at {megabytes / scan:F0} MB/s ({letters} letters)");
+        output.WriteLine($"  Bloom probes alone (one per character, {probes} positive) {megabytes / bloom:F0} MB/s");
+        output.WriteLine($"  per CPU-second: normalise only {megabytes / normalize:F0} MB/s; one-shot longest match {megabytes / oneShot:F0} MB/s; streamed in 16-char deltas {megabytes / streamed:F0} MB/s");
+        Assert.False(match!.ExceedsThreshold);
+        Assert.False(status.Stopped);
+        Assert.Equal(benign.Length, status.ForwardableOffset);
+    }
+}
+
+/// <summary>Keeps <see cref="FilterThroughputTests"/> from running beside other tests.</summary>
+[CollectionDefinition(nameof(FilterThroughputTests), DisableParallelization = true)]
+public sealed class FilterThroughputRunsAlone;
