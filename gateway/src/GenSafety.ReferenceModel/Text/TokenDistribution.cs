@@ -121,6 +121,35 @@ internal sealed partial class TokenDistribution
         return count;
     }
 
+    /// <summary>
+    /// μ = Σ p·ln p and σ = √(Σ p·(ln p)² − μ²) over the whole cl100k vocabulary (every token the model never saw has
+    /// the same small probability): what Min-K%++ needs, exactly. Impossible tokens (p = 0) contribute nothing.
+    /// </summary>
+    public (double Mean, double StandardDeviation) LogprobMoments()
+    {
+        double mean = 0, square = 0;
+        for (var i = 0; i < _q.Length; i++)
+        {
+            Accumulate(_q[i], 1, ref mean, ref square);
+        }
+
+        Accumulate(_unseen, _unseenCount, ref mean, ref square);
+        return (mean, Math.Sqrt(Math.Max(0, square - (mean * mean))));
+    }
+
+    private void Accumulate(double q, double count, ref double mean, ref double square)
+    {
+        if (q <= 0 || count <= 0)
+        {
+            return;
+        }
+
+        var logp = Math.Log(q) - _logZ;
+        var p = count * Math.Exp(logp);
+        mean += p * logp;
+        square += p * logp * logp;
+    }
+
     private double QOf(int token)
     {
         var slot = _model.Vocabulary.SlotOf(token);
