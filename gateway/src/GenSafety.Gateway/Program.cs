@@ -1,5 +1,12 @@
+using GenSafety.Gateway.DatasetInference;
 using GenSafety.Gateway.Demo;
 using GenSafety.Gateway.Hosting;
+
+if (DatasetInferenceCommand.IsRequested(args))
+{
+    Environment.ExitCode = await DatasetInferenceCommand.RunAsync(args);
+    return;
+}
 
 if (DemoMode.IsRequested(args))
 {

@@ -42,6 +42,37 @@ public sealed class CompletionsEndpointTests(SharedHost shared)
     }
 
     [Fact]
+    public async Task Completions_PromptLogprobMoments_ReportsTheFullDistributionsMoments()
+    {
+        const string prompt = "Notes on animals. The word dog refers to a member of the genus Canis.";
+        var (status, body) = await PostAsync($$"""{"model":"m","prompt":{{HttpJson.Quote(prompt)}},"echo":true,"max_tokens":2,"logprobs":5,"prompt_logprob_moments":true}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var logprobs = body.GetProperty("choices")[0].GetProperty("logprobs");
+        var values = logprobs.GetProperty("token_logprobs").EnumerateArray().ToArray();
+        var moments = logprobs.GetProperty("token_logprob_moments").EnumerateArray().ToArray();
+        var promptTokens = Tokenizer.Encode(prompt).Count;
+        Assert.Equal(values.Length, moments.Length);
+        Assert.Equal(JsonValueKind.Null, moments[0].ValueKind);
+        Assert.All(moments[promptTokens..], m => Assert.Equal(JsonValueKind.Null, m.ValueKind));
+        foreach (var (moment, value) in moments[1..promptTokens].Zip(values[1..promptTokens]))
+        {
+            var mean = moment.GetProperty("mean").GetDouble();
+            var deviation = moment.GetProperty("std").GetDouble();
+
+            // μ = −entropy: between −ln |V| (uniform over cl100k) and 0; σ ≥ 0; and a token far above the mean is
+            // reported with a logprob that is consistent with it being in the distribution.
+            Assert.InRange(mean, -Math.Log(Tokenizer.IdLimit) - 1e-9, 0);
+            Assert.True(deviation >= 0);
+            Assert.True(value.GetDouble() <= 0);
+        }
+
+        var (refused, error) = await PostAsync("""{"model":"m","prompt":"x","max_tokens":1,"prompt_logprob_moments":true}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("prompt_logprob_moments", error.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
     public async Task Completions_EchoLogprobs_MembersScoreHigherThanNonMembers()
     {
         // The membership-inference signal a dataset-inference client would use: members have higher likelihood.

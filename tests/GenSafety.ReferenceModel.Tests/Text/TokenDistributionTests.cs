@@ -30,6 +30,29 @@ public sealed class TokenDistributionTests
         Assert.True(distribution.LogProbability(Model.EndOfDocument) < -90);
     }
 
+    [Theory]
+    [InlineData("Notes on animals. The word", false)]
+    [InlineData("Notes on plants.", true)]
+    public void LogprobMoments_EqualTheSumsOverEveryToken(string context, bool biased)
+    {
+        var zebra = Tokenizer.Encode(" zebra")[0];
+        var unseen = Enumerable.Range(0, Tokenizer.OrdinaryTokenCount).First(t => Model.Vocabulary.SlotOf(t) < 0);
+        var distribution = new TokenDistribution(Model, Tokenizer, biased ? new Dictionary<int, double> { [zebra] = 5, [unseen] = 3 } : null);
+        distribution.Compute(Context(context));
+
+        double mean = 0, square = 0;
+        foreach (var token in Enumerable.Range(0, Tokenizer.OrdinaryTokenCount).Append(Model.EndOfDocument))
+        {
+            var logp = distribution.LogProbability(token);
+            mean += Math.Exp(logp) * logp;
+            square += Math.Exp(logp) * logp * logp;
+        }
+
+        var (fastMean, fastDeviation) = distribution.LogprobMoments();
+        Assert.Equal(mean, fastMean, 1e-6);
+        Assert.Equal(Math.Sqrt(square - (mean * mean)), fastDeviation, 1e-6);
+    }
+
     [Fact]
     public void Sample_SameSeed_SameTokens()
     {

@@ -29,4 +29,16 @@ internal static class StableHash
         z = (z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53UL;
         return z ^ (z >> 33);
     }
+
+    /// <summary>FNV-1a over the UTF-16 code units of <paramref name="text"/>, finished with <see cref="Mix"/>.</summary>
+    public static ulong Of(string text)
+    {
+        var hash = FnvOffset;
+        foreach (var c in text)
+        {
+            hash = Fnv1a(hash, c);
+        }
+
+        return Mix(hash);
+    }
 }

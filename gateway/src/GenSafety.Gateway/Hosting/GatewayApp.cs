@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Admin;
+using GenSafety.Gateway.DatasetInference;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Health;
@@ -37,6 +38,7 @@ public static class GatewayApp
 
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
+        app.MapDatasetInferenceEndpoints();
         app.MapMetrics("/metrics").WithMetadata(AdminListenerMetadata.Instance);
         app.MapReverseProxy(proxy =>
         {

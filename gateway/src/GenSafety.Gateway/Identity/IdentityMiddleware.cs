@@ -22,30 +22,41 @@ internal sealed partial class IdentityMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
+        if (await AuthenticateOrRejectAsync(context, _authenticator, _logger) is { } identity)
+        {
+            context.Features.Set(identity);
+            await _next(context);
+        }
+    }
+
+    /// <summary>
+    /// The identity behind the request's client key, or null after writing the error (<c>401 invalid_api_key</c>, or
+    /// <c>503</c> when keys cannot be checked). Shared by the proxied path and the gateway's own <c>/v1</c> endpoints.
+    /// </summary>
+    internal static async Task<ClientIdentity?> AuthenticateOrRejectAsync(HttpContext context, ClientAuthenticator authenticator, ILogger logger)
+    {
         var key = BearerToken(context.Request.Headers[HeaderNames.Authorization].ToString());
         if (key is null)
         {
             await OpenAIError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidApiKey,
                 "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
-            return;
+            return null;
         }
 
-        var (status, identity) = await _authenticator.AuthenticateAsync(key, context.RequestAborted);
+        var (status, identity) = await authenticator.AuthenticateAsync(key, context.RequestAborted);
         switch (status)
         {
             case AuthenticationStatus.Authenticated:
-                context.Features.Set(identity);
-                await _next(context);
-                return;
+                return identity;
             case AuthenticationStatus.StateStoreUnavailable:
-                LogStateStoreUnavailable(_logger);
+                LogStateStoreUnavailable(logger);
                 await OpenAIError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StateStoreUnavailable,
                     "The gateway cannot check API keys right now; retry shortly.");
-                return;
+                return null;
             default:
                 await OpenAIError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidApiKey,
                     "Incorrect API key provided.");
-                return;
+                return null;
         }
     }
 

@@ -27,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddClientStateStore(configuration);
         services.AddAdmission(configuration);
         services.AddDetection(configuration);
+        services.AddDatasetInference(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();

@@ -8,7 +8,17 @@ namespace GenSafety.ReferenceModel.Completions;
 internal sealed record PromptInput(string Text, IReadOnlyList<int> Tokens);
 
 /// <summary>A validated <c>POST /v1/completions</c> request.</summary>
-internal sealed record CompletionRequest(IReadOnlyList<PromptInput> Prompts, SamplingSettings Settings, int N, bool Echo, bool Stream, bool IncludeUsage)
+/// <param name="Prompts">The prompts.</param>
+/// <param name="Settings">Decoding settings.</param>
+/// <param name="N">Choices per prompt.</param>
+/// <param name="Echo">Whether the prompt is echoed (with its logprobs when asked).</param>
+/// <param name="Stream">Whether the answer streams.</param>
+/// <param name="IncludeUsage">Whether a streamed answer ends with a usage chunk.</param>
+/// <param name="PromptLogprobMoments">
+/// The reference model's extension <c>prompt_logprob_moments</c>: with <c>echo</c> and <c>logprobs</c>, also report the
+/// mean and standard deviation of ln p over the whole vocabulary at each prompt position (exact Min-K%++).
+/// </param>
+internal sealed record CompletionRequest(IReadOnlyList<PromptInput> Prompts, SamplingSettings Settings, int N, bool Echo, bool Stream, bool IncludeUsage, bool PromptLogprobMoments)
 {
     private const int MaxLegacyLogprobs = 5;
     private const int MaxPrompts = 128;
@@ -31,17 +41,26 @@ internal sealed record CompletionRequest(IReadOnlyList<PromptInput> Prompts, Sam
         }
 
         var (stream, includeUsage) = SamplingParser.ParseStreaming(root);
+        var echo = RequestFields.OptionalBool(root, "echo") ?? false;
+        var topLogprobs = RequestFields.OptionalInt(root, "logprobs", 0, MaxLegacyLogprobs) ?? -1;
+        var moments = RequestFields.OptionalBool(root, "prompt_logprob_moments") ?? false;
+        if (moments && (!echo || topLogprobs < 0))
+        {
+            throw RequestFields.Invalid("prompt_logprob_moments", "prompt_logprob_moments needs echo: true and logprobs.");
+        }
+
         return new CompletionRequest(
             prompts,
             settings with
             {
                 MaxTokens = RequestFields.OptionalInt(root, "max_tokens", 0, options.MaxTokensLimit) ?? 16,
-                TopLogprobs = RequestFields.OptionalInt(root, "logprobs", 0, MaxLegacyLogprobs) ?? -1,
+                TopLogprobs = topLogprobs,
             },
             n,
-            RequestFields.OptionalBool(root, "echo") ?? false,
+            echo,
             stream,
-            includeUsage);
+            includeUsage,
+            moments);
     }
 
     /// <summary>Accepts a string, an array of strings, an array of token ids or an array of token-id arrays.</summary>

@@ -17,12 +17,13 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
         var choices = new List<Choice>(request.Prompts.Count * request.N);
         foreach (var prompt in request.Prompts)
         {
+            var moments = request.PromptLogprobMoments ? new (double, double)?[prompt.Tokens.Count] : null;
             var scores = request.Echo && request.Settings.LogprobsRequested
-                ? PromptScorer.Score(Text.Model, Text.Tokenizer, prompt.Tokens, request.Settings)
+                ? PromptScorer.Score(Text.Model, Text.Tokenizer, prompt.Tokens, request.Settings, moments)
                 : null;
             for (var j = 0; j < request.N; j++)
             {
-                choices.Add(new Choice(choices.Count, prompt, scores, Text.CreateStream(prompt.Tokens, request.Settings, choices.Count)));
+                choices.Add(new Choice(choices.Count, prompt, scores, moments, Text.CreateStream(prompt.Tokens, request.Settings, choices.Count)));
             }
         }
 
@@ -59,7 +60,7 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
                 entries.Add((step.Token, step, choice.Prompt.Text.Length + step.TextOffset));
             }
 
-            WriteChoice(writer, request, choice.Index, (request.Echo ? choice.Prompt.Text : string.Empty) + choice.Stream.Text, entries, choice.Stream.FinishReason);
+            WriteChoice(writer, request, choice.Index, (request.Echo ? choice.Prompt.Text : string.Empty) + choice.Stream.Text, entries, choice.Stream.FinishReason, choice.PromptMoments);
         }
 
         writer.WriteEndArray();
@@ -79,7 +80,7 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
             {
                 var entries = new List<(int, GenerationStep?, int)>();
                 AddPromptEntries(entries, choice);
-                await WriteChunkAsync(sse, request, header, choice.Index, choice.Prompt.Text, entries, null);
+                await WriteChunkAsync(sse, request, header, choice.Index, choice.Prompt.Text, entries, null, choice.PromptMoments);
             }
         }
 
@@ -115,13 +116,15 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
         }
     }
 
-    private ValueTask WriteChunkAsync(SseWriter sse, CompletionRequest request, ResponseHeader header, int index, string text, List<(int, GenerationStep?, int)> entries, string? finishReason)
+    private ValueTask WriteChunkAsync(
+        SseWriter sse, CompletionRequest request, ResponseHeader header, int index, string text, List<(int, GenerationStep?, int)> entries, string? finishReason,
+        (double, double)?[]? moments = null)
     {
         var writer = sse.BeginEvent();
         writer.WriteStartObject();
         TextJson.WriteHeader(writer, header.Id, "text_completion", header.Created, header.Model, header.Fingerprint);
         writer.WriteStartArray("choices");
-        WriteChoice(writer, request, index, text, entries, finishReason);
+        WriteChoice(writer, request, index, text, entries, finishReason, moments);
         writer.WriteEndArray();
         if (request.IncludeUsage)
         {
@@ -132,14 +135,15 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
         return sse.EndEventAsync();
     }
 
-    private void WriteChoice(Utf8JsonWriter writer, CompletionRequest request, int index, string text, List<(int, GenerationStep?, int)> entries, string? finishReason)
+    private void WriteChoice(
+        Utf8JsonWriter writer, CompletionRequest request, int index, string text, List<(int, GenerationStep?, int)> entries, string? finishReason, (double, double)?[]? moments)
     {
         writer.WriteStartObject();
         writer.WriteString("text", text);
         writer.WriteNumber("index", index);
         if (request.Settings.LogprobsRequested)
         {
-            TextJson.WriteLegacyLogprobs(writer, Text.Tokenizer, entries);
+            TextJson.WriteLegacyLogprobs(writer, Text.Tokenizer, entries, moments);
         }
         else
         {
@@ -150,5 +154,5 @@ internal sealed class CompletionsEndpoint(TextModelService text, IOptions<Refere
         writer.WriteEndObject();
     }
 
-    private sealed record Choice(int Index, PromptInput Prompt, GenerationStep?[]? PromptScores, GenerationStream Stream);
+    private sealed record Choice(int Index, PromptInput Prompt, GenerationStep?[]? PromptScores, (double, double)?[]? PromptMoments, GenerationStream Stream);
 }

@@ -75,9 +75,12 @@ internal static class TextJson
 
     /// <summary>
     /// Legacy completions <c>logprobs</c>: parallel arrays tokens / token_logprobs / top_logprobs / text_offset.
-    /// A null step (the first echoed prompt token) has null logprob and null top_logprobs.
+    /// A null step (the first echoed prompt token) has null logprob and null top_logprobs. With
+    /// <paramref name="promptMoments"/> (the <c>prompt_logprob_moments</c> extension), <c>token_logprob_moments</c>
+    /// follows: <c>{"mean","std"}</c> for each prompt token that has them, null elsewhere (first token, generated tokens).
     /// </summary>
-    public static void WriteLegacyLogprobs(Utf8JsonWriter writer, Cl100kTokenizer tokenizer, IReadOnlyList<(int Token, GenerationStep? Step, int Offset)> entries)
+    public static void WriteLegacyLogprobs(
+        Utf8JsonWriter writer, Cl100kTokenizer tokenizer, IReadOnlyList<(int Token, GenerationStep? Step, int Offset)> entries, (double Mean, double StandardDeviation)?[]? promptMoments = null)
     {
         writer.WriteStartObject("logprobs");
         writer.WriteStartArray("tokens");
@@ -115,6 +118,27 @@ internal static class TextJson
         }
 
         writer.WriteEndArray();
+        if (promptMoments is not null)
+        {
+            writer.WriteStartArray("token_logprob_moments");
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (i < promptMoments.Length && promptMoments[i] is { } m)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("mean", m.Mean);
+                    writer.WriteNumber("std", m.StandardDeviation);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 

@@ -8,6 +8,15 @@ internal static class PromptScorer
     /// token has no score (OpenAI reports null), so its entry is null.
     /// </summary>
     public static GenerationStep?[] Score(LanguageModel model, Cl100kTokenizer tokenizer, IReadOnlyList<int> prompt, SamplingSettings settings)
+        => Score(model, tokenizer, prompt, settings, null);
+
+    /// <summary>
+    /// <see cref="Score(LanguageModel, Cl100kTokenizer, IReadOnlyList{int}, SamplingSettings)"/>, and when
+    /// <paramref name="moments"/> is given (as long as the prompt), the moments of each position's full distribution
+    /// (<see cref="TokenDistribution.LogprobMoments"/>; null for the first token).
+    /// </summary>
+    public static GenerationStep?[] Score(
+        LanguageModel model, Cl100kTokenizer tokenizer, IReadOnlyList<int> prompt, SamplingSettings settings, (double Mean, double StandardDeviation)?[]? moments)
     {
         var distribution = new TokenDistribution(model, tokenizer, settings.LogitBias);
         var context = new int[prompt.Count + 1];
@@ -28,6 +37,10 @@ internal static class PromptScorer
                 var top = new (int, double)[Math.Max(settings.TopLogprobs, 0)];
                 var count = distribution.Top(top);
                 result[i] = new GenerationStep(token, distribution.LogProbability(token), top[..count], tokenizer.GetString(token), offset);
+                if (moments is not null)
+                {
+                    moments[i] = distribution.LogprobMoments();
+                }
             }
 
             offset += tokenizer.GetString(token).Length;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace GenSafety.ReferenceModel.Text;
 
 /// <summary>
@@ -23,6 +25,8 @@ internal sealed partial class TokenDistribution
     private readonly int _unseenCount;
     private double _unseen;
     private double _logZ;
+    private double[]? _scratch;
+    private double[]? _weightedScratch;
 
     public TokenDistribution(LanguageModel model, Cl100kTokenizer tokenizer, IReadOnlyDictionary<int, double>? logitBias)
     {
@@ -119,6 +123,46 @@ internal sealed partial class TokenDistribution
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// μ = Σ p·ln p and σ = √(Σ p·(ln p)² − μ²) over the whole cl100k vocabulary (every token the model never saw has
+    /// the same small probability): what Min-K%++ needs, exactly. Impossible tokens (p = 0) contribute nothing.
+    /// </summary>
+    public (double Mean, double StandardDeviation) LogprobMoments()
+    {
+        // With p = q/Z and L = ln Z: μ = S₁/Z − L and E[(ln p)²] = S₂/Z − 2L·S₁/Z + L², where S₁ = Σ q ln q and
+        // S₂ = Σ q (ln q)², summed over the candidates (vectorised) and the unseen tokens (all equal).
+        var logs = _scratch ??= new double[_q.Length];
+        var weighted = _weightedScratch ??= new double[_q.Length];
+        TensorPrimitives.Log(_q, logs);
+        TensorPrimitives.Multiply(_q, logs, weighted);
+        double s1 = TensorPrimitives.Sum(weighted), s2 = TensorPrimitives.Dot(weighted, logs);
+        if (!double.IsFinite(s1) || !double.IsFinite(s2))
+        {
+            // Some candidate has q = 0 (0·ln 0 is NaN in IEEE arithmetic, 0 in the sum): add the terms one by one.
+            (s1, s2) = (0, 0);
+            for (var i = 0; i < _q.Length; i++)
+            {
+                if (_q[i] > 0)
+                {
+                    s1 += weighted[i];
+                    s2 += weighted[i] * logs[i];
+                }
+            }
+        }
+
+        if (_unseen > 0 && _unseenCount > 0)
+        {
+            var logUnseen = Math.Log(_unseen);
+            s1 += _unseenCount * _unseen * logUnseen;
+            s2 += _unseenCount * _unseen * logUnseen * logUnseen;
+        }
+
+        var z = Math.Exp(_logZ);
+        var mean = (s1 / z) - _logZ;
+        var square = (s2 / z) - (2 * _logZ * s1 / z) + (_logZ * _logZ);
+        return (mean, Math.Sqrt(Math.Max(0, square - (mean * mean))));
     }
 
     private double QOf(int token)
