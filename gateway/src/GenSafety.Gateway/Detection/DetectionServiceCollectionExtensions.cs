@@ -76,8 +76,10 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DetectionPipeline>());
         services.AddQueryDetector<ApiSurfaceDetector, ApiSurfaceOptions, ApiSurfaceOptionsValidator>(ApiSurfaceDetector.DetectorName, configuration);
         services.AddQueryDetector<B4BCoverageDetector, B4BCoverageOptions, B4BCoverageOptionsValidator>(B4BCoverageDetector.DetectorName, configuration);
-        // The gateway's δ default; configuration (bound next) overrides it.
-        services.Configure<PradaOptions>(o => o.Delta = PradaQueryDetector.GatewayDelta);
+        // The gateway's defaults where they differ from the library's; configuration (bound next) overrides them.
+        services.Configure<PradaOptions>(o => (o.Delta, o.GrowingSetCapacity, o.DistanceCapacity) =
+            (PradaQueryDetector.GatewayDelta, PradaQueryDetector.GatewayGrowingSetCapacity, PradaQueryDetector.GatewayDistanceCapacity));
+        services.Configure<NearDuplicateOptions>(o => o.HistoryCapacity = NearDuplicateQueryDetector.GatewayHistoryCapacity);
         services.AddQueryDetector<PradaQueryDetector, PradaOptions, PradaQueryOptionsValidator>(PradaQueryDetector.DetectorName, configuration);
         services.AddOptionsWithValidateOnStart<NearDuplicateScoreOptions, NearDuplicateScoreOptionsValidator>()
             .Bind(configuration.GetSection($"{DetectionOptions.DetectorsSection}:{NearDuplicateQueryDetector.DetectorName}"));

@@ -22,6 +22,12 @@ public sealed class NearDuplicateQueryDetector : VectorQueryDetector<NearDuplica
     /// <summary>The detector's name.</summary>
     public const string DetectorName = ExtractionDetectorNames.NearDuplicate;
 
+    /// <summary>
+    /// The gateway's default history (the library's is 64): 48 vectors keep the state under 8 KiB, so that every
+    /// detector's state of one client fits in 64 KiB of Redis (docs/detection.md).
+    /// </summary>
+    public const int GatewayHistoryCapacity = 48;
+
     private readonly NearDuplicateOptions _options;
     private readonly NearDuplicateScoreOptions _score;
     private readonly ConcurrentDictionary<int, NearDuplicateDetector?> _detectors = new();

@@ -25,6 +25,15 @@ public sealed class PradaQueryDetector : VectorQueryDetector<PradaDetector, Prad
     /// </summary>
     public const double GatewayDelta = 0.80;
 
+    /// <summary>
+    /// The gateway's default growing-set capacity (the library's is 64): with <see cref="GatewayDistanceCapacity"/> the
+    /// state stays under 8 KiB, so that every detector's state of one client fits in 64 KiB of Redis (docs/detection.md).
+    /// </summary>
+    public const int GatewayGrowingSetCapacity = 48;
+
+    /// <summary>The gateway's default distance capacity (the library's is 512).</summary>
+    public const int GatewayDistanceCapacity = 400;
+
     private readonly PradaOptions _options;
     private readonly ConcurrentDictionary<int, PradaDetector?> _detectors = new();
 

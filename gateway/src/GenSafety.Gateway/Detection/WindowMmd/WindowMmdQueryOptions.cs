@@ -1,5 +1,3 @@
-using GenSafety.Detectors.Extraction;
-
 namespace GenSafety.Gateway.Detection.WindowMmd;
 
 /// <summary>
@@ -10,8 +8,12 @@ namespace GenSafety.Gateway.Detection.WindowMmd;
 /// </summary>
 public sealed class WindowMmdQueryOptions
 {
-    /// <summary>m: the client's latest query vectors compared with the reference, 8 to 1024. Default 64 (the library's).</summary>
-    public int WindowSize { get; set; } = new WindowMmdOptions().WindowSize;
+    /// <summary>
+    /// m: the client's latest query vectors compared with the reference, 8 to 1024. Default 48 (the library's is 64):
+    /// the state stays under 8 KiB, so that every detector's state of one client fits in 64 KiB of Redis; the threshold
+    /// is calibrated for the same m.
+    /// </summary>
+    public int WindowSize { get; set; } = 48;
 
     /// <summary>
     /// Per tenant, the reference: <c>Tenants:{tenant}:ReferencePath</c>, a UTF-8 JSONL file, one benign prompt a line:
