@@ -2,6 +2,7 @@ using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.Sybil;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Tests.Infrastructure;
+using Xunit.Abstractions;
 using static GenSafety.Gateway.Tests.Detection.ExtractionTestTraffic;
 using static GenSafety.Gateway.Tests.Detection.RedisDetectionServices;
 
@@ -11,7 +12,7 @@ namespace GenSafety.Gateway.Tests.Detection;
 /// The extraction detectors and sybil linking through the batch processor on real Redis: state bounds, risk reaching
 /// the enforcement state, clusters spreading risk.
 /// </summary>
-public sealed class ExtractionPipelineRedisTests(SharedRedisFixture redis) : IClassFixture<SharedRedisFixture>
+public sealed class ExtractionPipelineRedisTests(SharedRedisFixture redis, ITestOutputHelper output) : IClassFixture<SharedRedisFixture>
 {
     [Fact]
     public async Task DetectorState_EveryDetectorAtItsLargest_FitsIn64KiBPerClient()
@@ -37,6 +38,13 @@ public sealed class ExtractionPipelineRedisTests(SharedRedisFixture redis) : ICl
 
         await services.ProcessAsync(observations);
         var (keys, bytes) = await services.StateAsync("t1", "c1");
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            var db = redis.Connection.GetDatabase();
+            output.WriteLine($"{key[(key.LastIndexOf(':') + 1)..]}: STRLEN {await db.StringLengthAsync(key)}, MEMORY USAGE {await db.ExecuteAsync("MEMORY", "USAGE", key)}");
+        }
+
+        output.WriteLine($"sum of MEMORY USAGE: {bytes}");
 
         Assert.Equal(
             ["api-surface", "b4b-coverage", "harvesting", "near-duplicate", "prada", "window-mmd"],

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
 using Microsoft.AspNetCore.Http;
+using static GenSafety.Gateway.Tests.Detection.DetectionGatewayHelpers;
 using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
 
 namespace GenSafety.Gateway.Tests.Detection;
@@ -17,16 +17,7 @@ public sealed class ExtractionThroughGatewayTests(SharedRedisFixture redis) : IC
 {
     private readonly string _prefix = SharedRedisFixture.NewKeyPrefix();
 
-    private string[] Args(params string[] extra) =>
-    [
-        $"--GenSafety:Redis:ConnectionString={redis.EndPoint}",
-        $"--GenSafety:Redis:KeyPrefix={_prefix}",
-        "--GenSafety:Enforcement:Risk:MinDelay=00:00:00.010",
-        "--GenSafety:Enforcement:Risk:MaxDelay=00:00:00.020",
-        .. extra,
-    ];
-
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+    private string[] Args(params string[] extra) => DetectionGatewayHelpers.Args(redis, _prefix, extra);
 
     private static string ChatJson(string user, int maxTokens, double temperature, string? system = null)
         => new System.Text.Json.Nodes.JsonObject
@@ -144,20 +135,5 @@ public sealed class ExtractionThroughGatewayTests(SharedRedisFixture redis) : IC
         var status = detection.GetProperty("detector_status").GetProperty("window-mmd");
         Assert.StartsWith("active: 360 reference prompts", status.GetProperty("acme").GetString());
         Assert.StartsWith("inactive", status.GetProperty("*").GetString());
-    }
-
-    private static int Level(System.Text.Json.JsonElement detail) => detail.GetProperty("enforcement").GetProperty("level").GetString()![1] - '0';
-
-    // Detection runs after the responses: poll the admin view until the condition holds (or 15 s pass).
-    private static async Task<System.Text.Json.JsonElement> WaitAsync(GatewayHost gateway, string client, Func<System.Text.Json.JsonElement, bool> condition)
-    {
-        var detail = await GetAsync(gateway, $"/admin/clients/{client}");
-        for (var i = 0; i < 150 && !condition(detail); i++)
-        {
-            await Task.Delay(100);
-            detail = await GetAsync(gateway, $"/admin/clients/{client}");
-        }
-
-        return detail;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GenSafety.Detectors.Extraction;
 using GenSafety.Gateway.Detection.Vectors;
 using GenSafety.Gateway.Proxy;
@@ -30,7 +29,6 @@ public sealed class NearDuplicateQueryDetector : VectorQueryDetector<NearDuplica
 
     private readonly NearDuplicateOptions _options;
     private readonly NearDuplicateScoreOptions _score;
-    private readonly ConcurrentDictionary<int, NearDuplicateDetector?> _detectors = new();
 
     /// <summary>Creates the detector.</summary>
     public NearDuplicateQueryDetector(IOptions<NearDuplicateOptions> options, IOptions<NearDuplicateScoreOptions> score)
@@ -46,7 +44,7 @@ public sealed class NearDuplicateQueryDetector : VectorQueryDetector<NearDuplica
 
     /// <inheritdoc />
     protected override NearDuplicateDetector? DetectorFor(string tenant, int dimensions)
-        => _detectors.GetOrAdd(dimensions, static (d, options) => VectorCodecs.For(d) is { } codec ? new NearDuplicateDetector(options, codec) : null, _options);
+        => ForDimensions(dimensions, codec => new NearDuplicateDetector(_options, codec));
 
     /// <inheritdoc />
     protected override double Score(DetectorSignal signal)

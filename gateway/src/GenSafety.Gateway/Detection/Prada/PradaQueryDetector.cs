@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GenSafety.Detectors.Extraction;
 using GenSafety.Gateway.Detection.Vectors;
 using GenSafety.Gateway.Proxy;
@@ -35,7 +34,6 @@ public sealed class PradaQueryDetector : VectorQueryDetector<PradaDetector, Prad
     public const int GatewayDistanceCapacity = 400;
 
     private readonly PradaOptions _options;
-    private readonly ConcurrentDictionary<int, PradaDetector?> _detectors = new();
 
     /// <summary>Creates the detector.</summary>
     public PradaQueryDetector(IOptions<PradaOptions> options)
@@ -48,7 +46,7 @@ public sealed class PradaQueryDetector : VectorQueryDetector<PradaDetector, Prad
 
     /// <inheritdoc />
     protected override PradaDetector? DetectorFor(string tenant, int dimensions)
-        => _detectors.GetOrAdd(dimensions, static (d, options) => VectorCodecs.For(d) is { } codec ? new PradaDetector(options, codec) : null, _options);
+        => ForDimensions(dimensions, codec => new PradaDetector(_options, codec));
 
     /// <inheritdoc />
     protected override string Describe(DetectorSignal signal) => Describe(signal, "W", "δ");

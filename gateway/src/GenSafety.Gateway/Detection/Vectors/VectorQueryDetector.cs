@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using GenSafety.Detectors.Extraction;
 
@@ -16,6 +17,8 @@ public abstract class VectorQueryDetector<TDetector, TState> : IQueryDetector
     where TDetector : class, IVectorStreamDetector<TState>
     where TState : DetectorState
 {
+    private readonly ConcurrentDictionary<int, TDetector?> _byDimensions = new();
+
     /// <summary>Creates the detector named <paramref name="name"/> whose states take at most <paramref name="maxStateBytes"/>.</summary>
     protected VectorQueryDetector(string name, int maxStateBytes)
     {
@@ -84,6 +87,13 @@ public abstract class VectorQueryDetector<TDetector, TState> : IQueryDetector
 
     /// <summary>The library detector for <paramref name="tenant"/>'s vectors of <paramref name="dimensions"/> values, or null.</summary>
     protected abstract TDetector? DetectorFor(string tenant, int dimensions);
+
+    /// <summary>
+    /// The detector for vectors of <paramref name="dimensions"/> values, made once per length with
+    /// <paramref name="create"/> over the shared codec (<see cref="VectorCodecs"/>); null for lengths the codec refuses.
+    /// </summary>
+    protected TDetector? ForDimensions(int dimensions, Func<VectorCodec, TDetector> create)
+        => _byDimensions.GetOrAdd(dimensions, static (d, make) => VectorCodecs.For(d) is { } codec ? make(codec) : null, create);
 
     /// <summary>The gateway score of a signal (default: the library's score).</summary>
     protected virtual double Score(DetectorSignal signal) => signal.Score;
