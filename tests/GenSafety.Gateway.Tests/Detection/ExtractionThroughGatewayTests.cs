@@ -64,29 +64,34 @@ public sealed class ExtractionThroughGatewayTests(SharedRedisFixture redis) : IC
         await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
         await using var gateway = await GatewayHost.StartAsync(upstream.Url, Args());
         using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "leaving"));
+        var lastSent = DateTimeOffset.UtcNow;
         for (var i = 0; i < 12; i++)
         {
+            lastSent = DateTimeOffset.UtcNow;
             (await client.PostAsync("/v1/chat/completions", Json($$"""
                 {"model":"m","max_tokens":1,"logprobs":true,"top_logprobs":5,"logit_bias":{"{{i}}":100},"messages":[{"role":"user","content":"Question {{i}} about the sea and its tides"}]}
                 """))).EnsureSuccessStatusCode();
         }
 
+        // The last batch records the client's activity as its final step: once the activity shows the last request,
+        // no batch of this client is in flight that could write its state again after the delete.
         var server = redis.Connection.GetServer(redis.Connection.GetEndPoints()[0]);
         var pattern = $"{_prefix}:default:det:leaving:*";
-        for (var i = 0; i < 150 && server.Keys(pattern: pattern).Count() < 5; i++)
+        var activity = $"{_prefix}:default:sybil:active";
+        for (var i = 0; i < 150 && !(await redis.Connection.GetDatabase().SortedSetScoreAsync(activity, "leaving") >= lastSent.ToUnixTimeMilliseconds()); i++)
         {
             await Task.Delay(100);
         }
 
         var before = server.Keys(pattern: pattern).Count();
-        var active = await redis.Connection.GetDatabase().SortedSetScoreAsync($"{_prefix}:default:sybil:active", "leaving");
+        var active = await redis.Connection.GetDatabase().SortedSetScoreAsync(activity, "leaving");
         var delete = await gateway.Admin.DeleteAsync("/admin/clients/leaving");
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.True(before >= 5, $"{before} detector keys before the delete");
         Assert.NotNull(active);
         Assert.Empty(server.Keys(pattern: pattern));
-        Assert.Null(await redis.Connection.GetDatabase().SortedSetScoreAsync($"{_prefix}:default:sybil:active", "leaving"));
+        Assert.Null(await redis.Connection.GetDatabase().SortedSetScoreAsync(activity, "leaving"));
     }
 
     [Fact]

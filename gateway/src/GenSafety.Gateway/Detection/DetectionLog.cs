@@ -51,7 +51,11 @@ internal static partial class DetectionLog
         Message = "A sybil-linking pass over tenant {Tenant} failed; it runs again at the next interval.")]
     public static partial void SybilPassFailed(ILogger logger, string tenant, Exception exception);
 
-    [LoggerMessage(EventId = 4512, EventName = "SybilClusterFound", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4512, EventName = "SybilClusterFound", Level = LogLevel.Debug,
         Message = "Sybil linking in tenant {Tenant}: a cluster of {Size} clients with risk {Risk}.")]
     public static partial void SybilCluster(ILogger logger, string tenant, int size, double risk);
+
+    [LoggerMessage(EventId = 4513, EventName = "SybilActivityNotRecorded", Level = LogLevel.Warning,
+        Message = "Recording {Count} clients' activity for sybil linking failed; they are missing from the next pass.")]
+    public static partial void SybilActivityNotRecorded(ILogger logger, int count, Exception exception);
 }

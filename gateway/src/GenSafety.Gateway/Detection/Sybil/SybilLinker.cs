@@ -72,7 +72,7 @@ internal sealed class SybilLinker : BackgroundService
         catch (StateStoreUnavailableException ex)
         {
             _metrics.Error(DetectionStages.Sybil);
-            DetectionLog.SybilPassFailed(_logger, "*", ex);
+            DetectionLog.SybilActivityNotRecorded(_logger, clients.Count, ex);
         }
     }
 
