@@ -122,6 +122,26 @@ public sealed class WindowMmdDetectorTests(ITestOutputHelper output)
         Assert.Equal(fresh.PairSum, state.PairSum, 1e-9);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(48)]
+    public void MaxStateSizeFor_IsTheMaxStateSizeOfADetectorWithThoseOptions_AndBoundsAFullWindow(int windowSize)
+    {
+        var codec = new VectorCodec(64, 32);
+        var random = new DeterministicRandom(13);
+        var reference = MmdReference.Create(codec, [.. Enumerable.Range(0, 40).Select(_ => Vectors.RandomUnit(random, 64))]).WithThreshold(0.01);
+        var options = new WindowMmdOptions { WindowSize = windowSize };
+        var detector = new WindowMmdDetector(options, reference);
+        var state = detector.CreateState();
+        for (var i = 0; i < windowSize + 3; i++)
+        {
+            detector.Observe(state, Vectors.RandomUnit(random, 64), DetectionRun.At);
+        }
+
+        Assert.Equal(detector.MaxStateSize, WindowMmdDetector.MaxStateSizeFor(options, codec));
+        Assert.Equal(detector.MaxStateSize, detector.Serialize(state).Length);
+    }
+
     [Fact]
     public void Observe_Statistic_MatchesTheTextbookEstimator()
     {

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
+using static GenSafety.Gateway.Tests.Detection.DetectionGatewayHelpers;
 using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
 
 namespace GenSafety.Gateway.Tests.Detection;
@@ -16,16 +16,7 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
 {
     private readonly string _prefix = SharedRedisFixture.NewKeyPrefix();
 
-    private string[] Args(params string[] extra) =>
-    [
-        $"--GenSafety:Redis:ConnectionString={redis.EndPoint}",
-        $"--GenSafety:Redis:KeyPrefix={_prefix}",
-        "--GenSafety:Enforcement:Risk:MinDelay=00:00:00.010",
-        "--GenSafety:Enforcement:Risk:MaxDelay=00:00:00.020",
-        .. extra,
-    ];
-
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+    private string[] Args(params string[] extra) => DetectionGatewayHelpers.Args(redis, _prefix, extra);
 
     private static string Chat(string prompt, string bias, int topLogprobs)
         => $$"""{"model":"reference-ngram","messages":[{"role":"user","content":"{{prompt}}"}],"max_tokens":1,"temperature":0,"logprobs":true,"top_logprobs":{{topLogprobs}},"logit_bias":"""
@@ -63,7 +54,8 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
         Assert.Equal("L0", benignDetail.GetProperty("enforcement").GetProperty("level").GetString());
         Assert.DoesNotContain(benignDetail.GetProperty("enforcement").GetProperty("reasons").EnumerateArray(), r => r.GetProperty("source").GetString() == "api-surface");
 
-        // Detector state per client is bounded: api-surface (7.5 KB) plus the B4B topic bitmaps (20 KB).
+        // Detector state per client is bounded: api-surface (7.5 KB), the B4B topic bitmaps (20 KB), and PRADA,
+        // near-duplicate and harvesting on the prompts (window MMD has no reference here).
         var db = redis.Connection.GetDatabase();
         var keys = redis.Connection.GetServer(redis.Connection.GetEndPoints()[0]).Keys(pattern: $"{_prefix}:default:det:extractor:*").ToList();
         var bytes = 0L;
@@ -73,7 +65,7 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
             Assert.True((await db.KeyTimeToLiveAsync(key)) > TimeSpan.FromHours(23));
         }
 
-        Assert.Equal(2, keys.Count);
+        Assert.Equal(5, keys.Count);
         Assert.InRange(bytes, 20_000, 64 * 1024);
     }
 
@@ -126,30 +118,17 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
 
         var detection = ready.GetProperty("detection");
         Assert.True(detection.GetProperty("enabled").GetBoolean());
-        Assert.Equal(["api-surface", "b4b-coverage"], detection.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(
+            ["api-surface", "b4b-coverage", "prada", "near-duplicate", "harvesting", "window-mmd"],
+            detection.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("hashing", detection.GetProperty("embedder").GetString());
         Assert.Equal("minilm", detection.GetProperty("tenant_embedders").GetProperty("acme").GetString());
         Assert.Contains(detection.GetProperty("execution_provider").GetString(), new[] { "CPU", "CUDA" });
     }
 
-    private static int Level(JsonElement detail) => detail.GetProperty("enforcement").GetProperty("level").GetString()![1] - '0';
-
     private static int TopLogprobs(string response)
     {
         using var json = JsonDocument.Parse(response);
         return json.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("content")[0].GetProperty("top_logprobs").GetArrayLength();
-    }
-
-    // Detection runs after the responses: poll the admin view until the condition holds (or 15 s pass).
-    private static async Task<JsonElement> WaitAsync(GatewayHost gateway, string client, Func<JsonElement, bool> condition)
-    {
-        var detail = await GetAsync(gateway, $"/admin/clients/{client}");
-        for (var i = 0; i < 150 && !condition(detail); i++)
-        {
-            await Task.Delay(100);
-            detail = await GetAsync(gateway, $"/admin/clients/{client}");
-        }
-
-        return detail;
     }
 }

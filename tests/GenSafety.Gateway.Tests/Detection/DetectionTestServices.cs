@@ -22,6 +22,10 @@ internal sealed class DetectionTestServices : IAsyncDisposable
         {
             ["GenSafety:Detection:Detectors:api-surface:Enabled"] = "false",
             ["GenSafety:Detection:Detectors:b4b-coverage:Enabled"] = "false",
+            ["GenSafety:Detection:Detectors:prada:Enabled"] = "false",
+            ["GenSafety:Detection:Detectors:near-duplicate:Enabled"] = "false",
+            ["GenSafety:Detection:Detectors:harvesting:Enabled"] = "false",
+            ["GenSafety:Detection:Detectors:window-mmd:Enabled"] = "false",
         }.Concat(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddClientStateStore(configuration).AddEnforcementLevels(configuration).AddDetection(configuration);

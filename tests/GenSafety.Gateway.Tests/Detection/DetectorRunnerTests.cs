@@ -63,5 +63,7 @@ public sealed class DetectorRunnerTests
 
             return await inner.WriteAsync(writes, cancellationToken);
         }
+
+        public ValueTask DeleteAsync(IReadOnlyList<DetectorStateKey> keys, CancellationToken cancellationToken) => inner.DeleteAsync(keys, cancellationToken);
     }
 }

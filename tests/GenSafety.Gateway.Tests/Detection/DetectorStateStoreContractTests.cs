@@ -23,6 +23,21 @@ public abstract class DetectorStateStoreContractTests
     }
 
     [Fact]
+    public async Task Delete_RemovesTheNamedStatesOnly()
+    {
+        var replace = Key();
+        var bitmap = Key("b4b-coverage", DetectorStateMode.BitwiseOr);
+        var other = Key(client: "c2");
+        await Store.WriteAsync([new DetectorStateWrite(replace, DetectorStateEntry.Missing, [1]), new DetectorStateWrite(other, DetectorStateEntry.Missing, [2])], default);
+        await Store.WriteAsync([new DetectorStateWrite(bitmap, DetectorStateEntry.Missing, [0x80, 0, 0, 0, 0, 0, 0, 0]) { RegionBytes = 8, Regions = 1 }], default);
+
+        await Store.DeleteAsync([replace, bitmap, Key("never-written")], default);
+        var after = await Store.ReadAsync([replace, bitmap, other], default);
+
+        Assert.Equal([false, false, true], after.Select(e => e.Exists));
+    }
+
+    [Fact]
     public async Task Replace_FromWhatWasRead_WritesAndBumpsTheVersion()
     {
         var key = Key();

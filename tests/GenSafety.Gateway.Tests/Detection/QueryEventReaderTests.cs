@@ -20,6 +20,33 @@ public sealed class QueryEventReaderTests
     }
 
     [Fact]
+    public void Read_Chat_QueryTextIsTheLastUserMessage_FollowUpWhenAnAssistantTurnCameBefore()
+    {
+        var single = Read(RouteKinds.ChatCompletions, """{"messages":[{"role":"system","content":"Long template."},{"role":"user","content":"What is covered?"}]}""");
+        var followUp = Read(RouteKinds.ChatCompletions, """
+            {"messages":[{"role":"user","content":"Tell me about tides."},{"role":"assistant","content":"Tides are..."},{"role":"user","content":[{"type":"text","text":"Why is that?"}]}]}
+            """);
+        var completion = Read(RouteKinds.Completions, """{"prompt":"Once upon","max_completion_tokens":5,"max_tokens":9}""");
+
+        Assert.Equal(("What is covered?", false), (single.QueryText, single.FollowUp));
+        Assert.Equal("Long template.\nWhat is covered?", single.PromptText);
+        Assert.Equal(("Why is that?", true), (followUp.QueryText, followUp.FollowUp));
+        Assert.Equal(("Once upon", false), (completion.QueryText, completion.FollowUp));
+        Assert.Equal(5, completion.Parameters.MaxTokens);
+    }
+
+    [Fact]
+    public void Read_CarriesTheObservationsSourceNetwork()
+    {
+        var observation = new QueryObservation("t1", "c1", RouteKinds.Embeddings, Encoding.UTF8.GetBytes("""{"input":"x"}"""), At)
+        {
+            SourceNetwork = SourceNetworks.Of(System.Net.IPAddress.Parse("203.0.113.77")),
+        };
+
+        Assert.Equal("203.0.113.0/24", QueryEventReader.Read(observation).SourceNetwork);
+    }
+
+    [Fact]
     public void Read_Chat_JoinsMessagesAndReadsTheApiSurface()
     {
         var e = Read(RouteKinds.ChatCompletions, """

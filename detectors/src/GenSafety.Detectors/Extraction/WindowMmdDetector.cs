@@ -51,6 +51,17 @@ public sealed class WindowMmdDetector : StreamDetector<WindowMmdState>, IVectorS
 
     private int EntrySize => Codec.StoredVectorSize + sizeof(double);
 
+    /// <summary>
+    /// The <see cref="StreamDetector{TState}.MaxStateSize"/> of a detector with <paramref name="options"/> over any
+    /// reference with <paramref name="codec"/>, for sizing storage before a reference exists.
+    /// </summary>
+    public static int MaxStateSizeFor(WindowMmdOptions options, VectorCodec codec)
+    {
+        OptionsCheck.ThrowIfInvalid(new WindowMmdOptionsValidator(), options, WindowMmdOptions.SectionName);
+        ArgumentNullException.ThrowIfNull(codec);
+        return StateHeader.Size + FixedBodySize + (options.WindowSize * (codec.StoredVectorSize + sizeof(double)));
+    }
+
     /// <inheritdoc />
     public override WindowMmdState CreateState() => new(_windowSize, Codec.StoredDimensions) { ReferenceId = Reference.Id };
 

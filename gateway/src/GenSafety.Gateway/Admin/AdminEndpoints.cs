@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Errors;
@@ -100,7 +101,7 @@ public static class AdminEndpoints
     }
 
     private static async Task DeleteClientAsync(
-        HttpContext context, string id, string? tenant, ClientRegistry registry, IRiskStore risk, IOptions<IdentityOptions> options)
+        HttpContext context, string id, string? tenant, ClientRegistry registry, IRiskStore risk, DetectionClientCleanup detection, IOptions<IdentityOptions> options)
     {
         tenant ??= options.Value.DefaultTenant;
         try
@@ -108,6 +109,7 @@ public static class AdminEndpoints
             if (StateIds.IsValid(id) && StateIds.IsValid(tenant) && await registry.DeleteAsync(tenant, id, context.RequestAborted))
             {
                 await risk.DeleteAsync(tenant, id, context.RequestAborted);
+                await detection.DeleteAsync(tenant, id, context.RequestAborted);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }

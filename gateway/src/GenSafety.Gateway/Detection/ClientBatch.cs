@@ -13,7 +13,10 @@ internal sealed class ClientBatch(string tenant, string clientId)
     /// <summary>Prompt vectors parallel to <see cref="Events"/> (empty until embedded).</summary>
     public float[]?[] Vectors { get; set; } = [];
 
-    /// <summary>The embedder that made <see cref="Vectors"/>.</summary>
+    /// <summary>Query-text vectors parallel to <see cref="Events"/> (empty until embedded).</summary>
+    public float[]?[] QueryVectors { get; set; } = [];
+
+    /// <summary>The embedder that made <see cref="Vectors"/> and <see cref="QueryVectors"/>.</summary>
     public string Embedder { get; set; } = string.Empty;
 
     /// <summary>Groups <paramref name="events"/> by client, keeping each client's order.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GenSafety.Gateway.Detection.Sybil;
 using GenSafety.Gateway.State;
 
 namespace GenSafety.Gateway.Detection;
@@ -7,11 +8,12 @@ namespace GenSafety.Gateway.Detection;
 /// <summary>
 /// One micro-batch, start to end: observations read into <see cref="QueryEvent"/>s and grouped by client, prompts
 /// embedded (<see cref="PromptEmbedding"/>), detectors run against their state (<see cref="DetectorRunner"/>), risk
-/// fused and written (<see cref="RiskWriter"/>). Never throws for a bad observation, detector or unavailable store:
+/// fused and written (<see cref="RiskWriter"/>), the clients' activity recorded for sybil linking. Never throws for a bad observation, detector or unavailable store:
 /// those cost the affected events, are logged and counted in <c>gensafety.detection.errors</c>.
 /// </summary>
 internal sealed class DetectionBatchProcessor(
-    EnabledDetectors detectors, PromptEmbedding embedding, DetectorRunner runner, RiskWriter risk, DetectionMetrics metrics, ILogger<DetectionBatchProcessor> logger)
+    EnabledDetectors detectors, PromptEmbedding embedding, DetectorRunner runner, RiskWriter risk, SybilLinker sybil, DetectionMetrics metrics,
+    ILogger<DetectionBatchProcessor> logger)
 {
     public async Task ProcessAsync(IReadOnlyList<QueryObservation> batch, CancellationToken cancellationToken)
     {
@@ -24,6 +26,7 @@ internal sealed class DetectionBatchProcessor(
                 await embedding.EmbedAsync(clients, cancellationToken);
                 var results = await runner.RunAsync(clients, cancellationToken);
                 await risk.WriteAsync(clients, results, cancellationToken);
+                await sybil.RecordAsync(clients, cancellationToken);
             }
         }
         catch (StateStoreUnavailableException ex)

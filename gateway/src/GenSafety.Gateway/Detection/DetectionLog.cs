@@ -42,4 +42,20 @@ internal static partial class DetectionLog
     [LoggerMessage(EventId = 4509, EventName = "DetectorScoreInvalid", Level = LogLevel.Warning,
         Message = "Detector {Detector} returned a score outside [0, 1]; the result was ignored.")]
     public static partial void ScoreInvalid(ILogger logger, string detector);
+
+    [LoggerMessage(EventId = 4510, EventName = "WindowMmdReferenceLoaded", Level = LogLevel.Information,
+        Message = "Window-MMD reference of tenant {Tenant}: {Prompts} prompts in {Streams} streams, {Dimensions}-d, MMD² threshold {Threshold}.")]
+    public static partial void ReferenceLoaded(ILogger logger, string tenant, int prompts, int streams, int dimensions, double threshold);
+
+    [LoggerMessage(EventId = 4511, EventName = "SybilLinkingPassFailed", Level = LogLevel.Warning,
+        Message = "A sybil-linking pass over tenant {Tenant} failed; it runs again at the next interval.")]
+    public static partial void SybilPassFailed(ILogger logger, string tenant, Exception exception);
+
+    [LoggerMessage(EventId = 4512, EventName = "SybilClusterFound", Level = LogLevel.Debug,
+        Message = "Sybil linking in tenant {Tenant}: a cluster of {Size} clients with risk {Risk}.")]
+    public static partial void SybilCluster(ILogger logger, string tenant, int size, double risk);
+
+    [LoggerMessage(EventId = 4513, EventName = "SybilActivityNotRecorded", Level = LogLevel.Warning,
+        Message = "Recording {Count} clients' activity for sybil linking failed; they are missing from the next pass.")]
+    public static partial void SybilActivityNotRecorded(ILogger logger, int count, Exception exception);
 }

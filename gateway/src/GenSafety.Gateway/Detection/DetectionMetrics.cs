@@ -9,7 +9,8 @@ namespace GenSafety.Gateway.Detection;
 /// <c>gensafety.detection.queue.depth</c> (observable gauge), <c>gensafety.detection.batch.duration</c> (s per
 /// micro-batch), <c>gensafety.detection.batch.size</c> (events per micro-batch), <c>gensafety.detection.score</c>
 /// (each detector's score per client and batch, by <c>detector</c>), <c>gensafety.detection.risk.writes</c> (fused risk
-/// written to the enforcement state) and <c>gensafety.detection.errors</c> (by <c>stage</c>). Tags are bounded: route
+/// written to the enforcement state), <c>gensafety.detection.errors</c> (by <c>stage</c>), and sybil linking's
+/// <c>gensafety.detection.sybil.pass.duration</c>, <c>.sybil.clusters</c> and <c>.sybil.propagations</c>. Tags are bounded: route
 /// kinds, detector names and stage names only; never a client id or text.
 /// </summary>
 public sealed class DetectionMetrics
@@ -24,6 +25,9 @@ public sealed class DetectionMetrics
     private readonly Histogram<double> _score;
     private readonly Counter<long> _riskWrites;
     private readonly Counter<long> _errors;
+    private readonly Histogram<double> _sybilPass;
+    private readonly Counter<long> _sybilClusters;
+    private readonly Counter<long> _sybilPropagations;
     private Func<int>? _queueDepth;
 
     /// <summary>Creates the instruments.</summary>
@@ -38,7 +42,10 @@ public sealed class DetectionMetrics
         _batchSize = meter.CreateHistogram<long>("gensafety.detection.batch.size", unit: "{event}", description: "Events per micro-batch.");
         _score = meter.CreateHistogram<double>("gensafety.detection.score", unit: "1", description: "Detector scores in [0, 1], one per client and micro-batch, by detector.");
         _riskWrites = meter.CreateCounter<long>("gensafety.detection.risk.writes", unit: "{write}", description: "Fused risk signals written to the enforcement state.");
-        _errors = meter.CreateCounter<long>("gensafety.detection.errors", unit: "{error}", description: "Detection failures by stage (parse, embed, detector, state, risk).");
+        _errors = meter.CreateCounter<long>("gensafety.detection.errors", unit: "{error}", description: "Detection failures by stage (parse, embed, detector, state, risk, sybil).");
+        _sybilPass = meter.CreateHistogram<double>("gensafety.detection.sybil.pass.duration", unit: "s", description: "One sybil-linking pass over one tenant's recently active clients.");
+        _sybilClusters = meter.CreateCounter<long>("gensafety.detection.sybil.clusters", unit: "{cluster}", description: "Clusters of two or more linked clients found by sybil-linking passes.");
+        _sybilPropagations = meter.CreateCounter<long>("gensafety.detection.sybil.propagations", unit: "{write}", description: "Cluster risk written to a linked member (source sybil-link).");
     }
 
     /// <summary>Reports <paramref name="depth"/> as the queue depth gauge.</summary>
@@ -78,6 +85,16 @@ public sealed class DetectionMetrics
     /// <summary>Counts one failure in <paramref name="stage"/> (one of <see cref="DetectionStages"/>).</summary>
     public void Error(string stage) => _errors.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
+    /// <summary>Records one sybil-linking pass: its duration and the clusters (two or more members) it found.</summary>
+    public void SybilPass(TimeSpan elapsed, int clusters)
+    {
+        _sybilPass.Record(elapsed.TotalSeconds);
+        _sybilClusters.Add(clusters);
+    }
+
+    /// <summary>Counts one cluster risk written to a member.</summary>
+    public void SybilPropagated() => _sybilPropagations.Add(1);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordScore(string detector, double score) => _score.Record(score, new KeyValuePair<string, object?>("detector", detector));
 }
@@ -99,4 +116,7 @@ public static class DetectionStages
 
     /// <summary>Writing risk or coverage to the enforcement state.</summary>
     public const string Risk = "risk";
+
+    /// <summary>Recording activity for sybil linking, or a linking pass.</summary>
+    public const string Sybil = "sybil";
 }

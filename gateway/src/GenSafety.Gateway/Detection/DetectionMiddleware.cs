@@ -36,7 +36,10 @@ internal sealed class DetectionMiddleware
             return;
         }
 
-        var observation = new QueryObservation(identity.Tenant, identity.ClientId, request.RouteKind, request.Body, _time.GetUtcNow());
+        var observation = new QueryObservation(identity.Tenant, identity.ClientId, request.RouteKind, request.Body, _time.GetUtcNow())
+        {
+            SourceNetwork = SourceNetworks.Of(context.Connection.RemoteIpAddress),
+        };
         context.Features.Set(observation);
         await _next(context);
         if (context.Response.StatusCode is >= 200 and < 300)

@@ -1,8 +1,14 @@
+using GenSafety.Detectors.Extraction;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.ApiSurface;
 using GenSafety.Gateway.Detection.Coverage;
 using GenSafety.Gateway.Detection.Fusion;
+using GenSafety.Gateway.Detection.Harvesting;
+using GenSafety.Gateway.Detection.NearDuplicate;
+using GenSafety.Gateway.Detection.Prada;
 using GenSafety.Gateway.Detection.State;
+using GenSafety.Gateway.Detection.Sybil;
+using GenSafety.Gateway.Detection.WindowMmd;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.State;
 using GenSafety.Gateway.Streaming;
@@ -19,7 +25,8 @@ public static class DetectionServiceCollectionExtensions
     /// <see cref="ApiSurfaceShapingOptions"/> and the embedders' options (<c>AddDetectorEmbeddings</c>); registers the
     /// queue, the background pipeline, the response observers, the detector state store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the <c>analytic</c> fusion and the detectors
-    /// <c>api-surface</c> and <c>b4b-coverage</c>. Needs the enforcement services (<c>AddAdmission</c>) for
+    /// <c>api-surface</c>, <c>b4b-coverage</c>, <c>prada</c>, <c>near-duplicate</c>, <c>harvesting</c>, <c>window-mmd</c>
+    /// (scoring only tenants with a benign reference, loaded at start) and sybil linking. Needs the enforcement services (<c>AddAdmission</c>) for
     /// <c>IRiskStore</c>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddDetection(this IServiceCollection services, IConfiguration configuration)
@@ -29,7 +36,7 @@ public static class DetectionServiceCollectionExtensions
 
         services.AddDetectorEmbeddings(configuration);
         services.AddOptionsWithValidateOnStart<DetectionOptions, DetectionOptionsValidator>().Bind(configuration.GetSection(DetectionOptions.SectionName));
-        services.AddOptions<ApiSurfaceShapingOptions>().Bind(configuration.GetSection(ApiSurfaceShapingOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<ApiSurfaceShapingOptions, ApiSurfaceShapingOptionsValidator>().Bind(configuration.GetSection(ApiSurfaceShapingOptions.SectionName));
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DetectionMetrics>();
@@ -40,6 +47,7 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddSingleton<DetectorRunner>();
         services.TryAddSingleton<RiskWriter>();
         services.TryAddSingleton<DetectionBatchProcessor>();
+        services.TryAddSingleton<DetectionClientCleanup>();
         services.TryAddSingleton(static sp => new DetectionStatus(
             sp.GetRequiredService<EnabledDetectors>(), sp.GetRequiredService<DetectionEmbedders>(), sp.GetRequiredService<DetectionQueue>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>()));
@@ -50,9 +58,34 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, AnalyticRiskFusion>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, DetectionJsonObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, DetectionStreamTransform>());
+        services.AddOptionsWithValidateOnStart<SybilLinkingOptions, SybilLinkingOptionsValidator>().Bind(configuration.GetSection(SybilLinkingOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<SybilLinkOptions, SybilLinkOptionsSectionValidator>().Bind(configuration.GetSection(SybilLinkingOptions.SectionName));
+        services.TryAddSingleton<ISybilActivityStore>(static sp =>
+            sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
+                ? ActivatorUtilities.CreateInstance<RedisSybilActivityStore>(sp)
+                : ActivatorUtilities.CreateInstance<InMemorySybilActivityStore>(sp));
+        if (!services.Any(d => d.ServiceType == typeof(SybilLinker)))
+        {
+            services.AddSingleton<SybilLinker>();
+            services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SybilLinker>());
+            services.AddSingleton<IClientDetectionData>(static sp => sp.GetRequiredService<ISybilActivityStore>());
+        }
+
+        services.TryAddSingleton<WindowMmdReferences>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WindowMmdReferenceLoader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DetectionPipeline>());
         services.AddQueryDetector<ApiSurfaceDetector, ApiSurfaceOptions, ApiSurfaceOptionsValidator>(ApiSurfaceDetector.DetectorName, configuration);
         services.AddQueryDetector<B4BCoverageDetector, B4BCoverageOptions, B4BCoverageOptionsValidator>(B4BCoverageDetector.DetectorName, configuration);
+        // The gateway's defaults where they differ from the library's; configuration (bound next) overrides them.
+        services.Configure<PradaOptions>(o => (o.Delta, o.GrowingSetCapacity, o.DistanceCapacity) =
+            (PradaQueryDetector.GatewayDelta, PradaQueryDetector.GatewayGrowingSetCapacity, PradaQueryDetector.GatewayDistanceCapacity));
+        services.Configure<NearDuplicateOptions>(o => o.HistoryCapacity = NearDuplicateQueryDetector.GatewayHistoryCapacity);
+        services.AddQueryDetector<PradaQueryDetector, PradaOptions, PradaQueryOptionsValidator>(PradaQueryDetector.DetectorName, configuration);
+        services.AddOptionsWithValidateOnStart<NearDuplicateScoreOptions, NearDuplicateScoreOptionsValidator>()
+            .Bind(configuration.GetSection($"{DetectionOptions.DetectorsSection}:{NearDuplicateQueryDetector.DetectorName}"));
+        services.AddQueryDetector<NearDuplicateQueryDetector, NearDuplicateOptions, NearDuplicateQueryOptionsValidator>(NearDuplicateQueryDetector.DetectorName, configuration);
+        services.AddQueryDetector<HarvestingQueryDetector, HarvestingOptions, HarvestingQueryOptionsValidator>(HarvestingQueryDetector.DetectorName, configuration);
+        services.AddQueryDetector<WindowMmdQueryDetector, WindowMmdQueryOptions, WindowMmdQueryOptionsValidator>(WindowMmdQueryDetector.DetectorName, configuration);
         return services;
     }
 

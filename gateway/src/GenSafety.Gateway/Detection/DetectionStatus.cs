@@ -29,7 +29,11 @@ public sealed class DetectionStatus
             _options.Tenants.Where(t => t.Value.Embedder is not null).ToDictionary(t => t.Key, t => t.Value.Embedder!, StringComparer.Ordinal),
             active ? _embedders.MiniLmExecutionProvider : null,
             _queue.Depth,
-            _options.QueueCapacity);
+            _options.QueueCapacity)
+        {
+            DetectorStatus = _detectors.Active.Where(a => a.Detector is IDetectorStatus)
+                .ToDictionary(a => a.Detector.Name, a => ((IDetectorStatus)a.Detector).Status, StringComparer.Ordinal),
+        };
     }
 }
 
@@ -43,4 +47,9 @@ public sealed class DetectionStatus
 /// <param name="QueueCapacity">Observations the queue holds before shedding.</param>
 public sealed record DetectionHealth(
     bool Enabled, IReadOnlyList<string> Detectors, string Embedder, IReadOnlyDictionary<string, string> TenantEmbedders, string? ExecutionProvider,
-    int QueueDepth, int QueueCapacity);
+    int QueueDepth, int QueueCapacity)
+{
+    /// <summary>Per enabled detector that reports one (<see cref="IDetectorStatus"/>), its per-tenant status.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> DetectorStatus { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+}

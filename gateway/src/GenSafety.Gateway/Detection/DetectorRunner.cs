@@ -29,7 +29,10 @@ internal sealed class DetectorRunner(EnabledDetectors detectors, IDetectorStateS
                 var detector = active[d].Detector;
                 var key = new DetectorStateKey(clients[c].Tenant, clients[c].ClientId, detector.Name, detector.Descriptor.StateMode);
                 slots.Add(new Slot(c, d, detector, key, new DetectorInput(
-                    clients[c].Tenant, clients[c].ClientId, now, clients[c].Events, clients[c].Vectors, clients[c].Embedder, ReadOnlyMemory<byte>.Empty)));
+                    clients[c].Tenant, clients[c].ClientId, now, clients[c].Events, clients[c].Vectors, clients[c].Embedder, ReadOnlyMemory<byte>.Empty)
+                {
+                    QueryVectors = clients[c].QueryVectors,
+                }));
             }
         }
 

@@ -23,6 +23,12 @@ public interface IQueryDetector
     bool NeedsPromptVector(QueryEvent queryEvent);
 
     /// <summary>
+    /// Whether the pipeline must embed this event's <see cref="QueryEvent.QueryText"/> (the client's own question,
+    /// without templates and history) for the detector; the vectors come in <see cref="DetectorInput.QueryVectors"/>.
+    /// </summary>
+    bool NeedsQueryVector(QueryEvent queryEvent) => false;
+
+    /// <summary>
     /// Folds <see cref="DetectorInput.Events"/> into <see cref="DetectorInput.State"/> and scores the client. Pure
     /// with respect to its input: the pipeline may call it again with fresher state when another replica wrote the
     /// same client's state in between. May throw; the pipeline then skips this detector for this client and batch.
@@ -74,7 +80,14 @@ public sealed record DetectorInput(
     IReadOnlyList<QueryEvent> Events,
     IReadOnlyList<float[]?> PromptVectors,
     string PromptEmbedder,
-    ReadOnlyMemory<byte> State);
+    ReadOnlyMemory<byte> State)
+{
+    /// <summary>
+    /// Parallel to <see cref="Events"/>: the vector of each event's <see cref="QueryEvent.QueryText"/> the detector asked
+    /// for (<see cref="IQueryDetector.NeedsQueryVector"/>), <see langword="null"/> elsewhere or when embedding failed.
+    /// </summary>
+    public IReadOnlyList<float[]?> QueryVectors { get; init; } = [];
+}
 
 /// <summary>What a detector concluded about a client.</summary>
 /// <param name="Score">Risk in [0, 1].</param>

@@ -33,7 +33,36 @@ public sealed record QueryEvent(
     QueryParameters Parameters,
     TokenUsage? Usage,
     IReadOnlyList<string> FinishReasons,
-    IReadOnlyList<float[]> ReturnedEmbeddings);
+    IReadOnlyList<float[]> ReturnedEmbeddings)
+{
+    private readonly string? _queryText;
+
+    /// <summary>
+    /// What the client itself asked in this request: chat — the text of the last <c>user</c> message (a RAG or
+    /// classifier app's system template and the conversation history left out); other routes — <see cref="PromptText"/>.
+    /// The per-query detectors (PRADA, near-duplicate density, window MMD) embed this, so that an app's fixed template
+    /// or a growing conversation does not make its queries look alike.
+    /// </summary>
+    public string QueryText
+    {
+        get => _queryText ?? PromptText;
+        init => _queryText = value;
+    }
+
+    /// <summary>
+    /// The client's source network (<see cref="SourceNetworks"/>: IPv4 /24 or IPv6 /48 of the connection's remote
+    /// address), or null when unknown. Evidence for sybil linking; never shown to clients.
+    /// </summary>
+    public string? SourceNetwork { get; init; }
+
+    /// <summary>
+    /// Whether this is a chat follow-up: an <c>assistant</c> message comes before the last <c>user</c> message, so the
+    /// query continues a conversation ("Why is that?", "Can you give an example?") rather than standing alone. People
+    /// repeat such follow-ups word for word across conversations; the per-query distance detectors (PRADA,
+    /// near-duplicate density) leave them out.
+    /// </summary>
+    public bool FollowUp { get; init; }
+}
 
 /// <summary>The sampling and API-surface parameters of a request, normalised across routes.</summary>
 /// <param name="Logprobs">
@@ -41,7 +70,7 @@ public sealed record QueryEvent(
 /// </param>
 /// <param name="TopLogprobs">Alternatives per token: chat <c>top_logprobs</c>, completions <c>logprobs</c>.</param>
 /// <param name="LogitBias">The <c>logit_bias</c> entries with a numeric token id, in request order.</param>
-/// <param name="MaxTokens">Chat <c>max_completion_tokens</c> (else <c>max_tokens</c>); completions <c>max_tokens</c>.</param>
+/// <param name="MaxTokens"><c>max_completion_tokens</c>, else <c>max_tokens</c> (<see cref="GenSafety.Gateway.Requests.OutputTokenLimit"/>).</param>
 /// <param name="Temperature"><c>temperature</c>.</param>
 /// <param name="N"><c>n</c>.</param>
 /// <param name="Seed"><c>seed</c>.</param>

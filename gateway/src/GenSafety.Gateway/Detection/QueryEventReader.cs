@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Gateway.Requests;
 
 namespace GenSafety.Gateway.Detection;
 
@@ -25,11 +26,17 @@ internal static class QueryEventReader
         using var json = JsonDocument.Parse(observation.RequestBody);
         var root = json.RootElement;
         var prompt = root.ValueKind == JsonValueKind.Object ? Prompt(observation.RouteKind, root) : string.Empty;
+        var (query, followUp) = root.ValueKind == JsonValueKind.Object && observation.RouteKind == RouteKinds.ChatCompletions ? LastUserText(root) : (null, false);
         var parameters = root.ValueKind == JsonValueKind.Object ? Parameters(observation.RouteKind, root) : QueryParameters.None;
         var model = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         return new QueryEvent(
             observation.Tenant, observation.ClientId, observation.At, observation.RouteKind, prompt, Hash(prompt), model, parameters,
-            observation.Usage, observation.FinishReasons, observation.EmbeddingsResponse is { } response ? Embeddings(response) : []);
+            observation.Usage, observation.FinishReasons, observation.EmbeddingsResponse is { } response ? Embeddings(response) : [])
+        {
+            QueryText = query ?? prompt,
+            SourceNetwork = observation.SourceNetwork,
+            FollowUp = followUp,
+        };
     }
 
     /// <summary>The stable 64-bit hash of a prompt: the first 8 bytes (big-endian) of the SHA-256 of its UTF-8.</summary>
@@ -64,6 +71,41 @@ internal static class QueryEventReader
         }
 
         return text.Length > MaxPromptCharacters ? text.ToString(0, MaxPromptCharacters) : text.ToString();
+    }
+
+    // The last user message's text (cut like the prompt; null when there is none), and whether an assistant
+    // message comes before it (a follow-up in a conversation).
+    private static (string? Text, bool FollowUp) LastUserText(JsonElement root)
+    {
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return (null, false);
+        }
+
+        JsonElement? last = null;
+        bool assistant = false, followUp = false;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var role))
+            {
+                continue;
+            }
+
+            assistant |= role.ValueEquals("assistant"u8);
+            if (role.ValueEquals("user"u8) && message.TryGetProperty("content", out var content))
+            {
+                (last, followUp) = (content, assistant);
+            }
+        }
+
+        if (last is not { } text)
+        {
+            return (null, false);
+        }
+
+        var builder = new StringBuilder();
+        AppendContent(builder, text);
+        return (builder.Length > MaxPromptCharacters ? builder.ToString(0, MaxPromptCharacters) : builder.ToString(), followUp);
     }
 
     // Chat content: a string, or an array of parts whose "text" fields are taken.
@@ -128,7 +170,7 @@ internal static class QueryEventReader
         var chatLogprobs = chat && logprobs.ValueKind == JsonValueKind.True;
         var completionLogprobs = !chat ? Int(logprobs) : null;
         var topLogprobs = chat ? Int(Field(root, "top_logprobs")) : completionLogprobs;
-        var maxTokens = chat ? Int(Field(root, "max_completion_tokens")) ?? Int(Field(root, "max_tokens")) : Int(Field(root, "max_tokens"));
+        var maxTokens = OutputTokenLimit.Read(root) is { } limit ? (int)Math.Clamp(limit, int.MinValue, int.MaxValue) : (int?)null;
         var temperature = Field(root, "temperature") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : (double?)null;
         var seed = Field(root, "seed") is { ValueKind: JsonValueKind.Number } s && s.TryGetInt64(out var seedValue) ? seedValue : (long?)null;
         return new QueryParameters(

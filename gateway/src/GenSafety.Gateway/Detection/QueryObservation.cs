@@ -39,6 +39,9 @@ internal sealed class QueryObservation
     /// <summary>When the request arrived.</summary>
     public DateTimeOffset At { get; }
 
+    /// <summary>The connection's source network (<see cref="SourceNetworks.Of"/>), or null when unknown.</summary>
+    public string? SourceNetwork { get; init; }
+
     /// <summary>Finish reasons seen in the response, in order.</summary>
     public IReadOnlyList<string> FinishReasons => _finishReasons ?? (IReadOnlyList<string>)[];
 

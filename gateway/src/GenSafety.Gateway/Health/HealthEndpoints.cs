@@ -36,6 +36,7 @@ public static class HealthEndpoints
                 execution_provider = d.ExecutionProvider,
                 queue_depth = d.QueueDepth,
                 queue_capacity = d.QueueCapacity,
+                detector_status = d.DetectorStatus,
             },
         };
         return Results.Json(body, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

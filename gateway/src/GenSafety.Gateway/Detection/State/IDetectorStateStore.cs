@@ -18,6 +18,9 @@ public interface IDetectorStateStore
     /// report the set bits per region of the merged bitmap (an empty write only counts, and renews nothing).
     /// </summary>
     ValueTask<DetectorWriteResult> WriteAsync(IReadOnlyList<DetectorStateWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the states of <paramref name="keys"/> (those that exist), in one round trip.</summary>
+    ValueTask DeleteAsync(IReadOnlyList<DetectorStateKey> keys, CancellationToken cancellationToken);
 }
 
 /// <summary>Names one detector's state of one client.</summary>

@@ -106,6 +106,16 @@ internal sealed class InMemoryDetectorStateStore : IDetectorStateStore
         }
     }
 
+    public ValueTask DeleteAsync(IReadOnlyList<DetectorStateKey> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            _slots.TryRemove(key, out _);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private bool Replace(DetectorStateWrite write, DateTimeOffset now)
     {
         var slot = _slots.GetOrAdd(write.Key, static _ => new Slot());

@@ -151,6 +151,16 @@ internal sealed class RedisDetectorStateStore : IDetectorStateStore
         return new DetectorWriteResult(conflicts, setBits);
     }
 
+    public async ValueTask DeleteAsync(IReadOnlyList<DetectorStateKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count > 0)
+        {
+            // Scratch keys too: a write interrupted between its SET and DEL would leave one behind.
+            RedisKey[] names = [.. keys.Select(_keys.State), .. keys.Where(k => k.Mode == DetectorStateMode.BitwiseOr).Select(_keys.Scratch)];
+            await RunAsync(() => _connection.GetDatabase().KeyDeleteAsync(names), cancellationToken);
+        }
+    }
+
     // The bits of a bitmap as SETBIT offsets (byte·8 + bit, bit 0 the high bit), or the bitmap itself when there are many.
     private static void AddBits(List<RedisValue> args, byte[] bitmap)
     {

@@ -139,7 +139,7 @@ internal sealed partial class AdmissionMiddleware
             var limits = _policies.Resolve(identity.Policy);
             var table = _actions.For(limits.Name, route);
             var countsTokens = limits.TokensPerMinute > 0 || limits.DailyTokenQuota > 0;
-            var reserved = countsTokens ? limits.ReserveOutputTokens(MaxOutputTokens(body)) * Choices(body) : 0;
+            var reserved = countsTokens ? limits.ReserveOutputTokens(OutputTokenLimit.Read(body)) * Choices(body) : 0;
             var admission = new AdmissionRequest(identity, countsTokens ? input : 0, reserved, request?.IsStreaming ?? false, _time.GetUtcNow())
             {
                 ProofOfWorkLevels = LevelActions.Mask(table, EnforcementActions.ProofOfWork),
@@ -289,24 +289,6 @@ internal sealed partial class AdmissionMiddleware
         => context.Features.Get<TokenUsage>() is { } usage
             ? new UsageDelta(usage.PromptTokens, usage.CompletionTokens)
             : new UsageDelta(reservation.InputTokens, 0);
-
-    private static long? MaxOutputTokens(JsonElement body)
-    {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens"])
-        {
-            if (body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var tokens))
-            {
-                return tokens;
-            }
-        }
-
-        return null;
-    }
 
     private static long Choices(JsonElement body)
         => body.ValueKind == JsonValueKind.Object && body.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var count) && count > 0 ? count : 1;

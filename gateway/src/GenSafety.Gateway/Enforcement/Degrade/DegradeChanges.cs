@@ -18,6 +18,12 @@ public static class DegradeChanges
     /// </summary>
     public const string TopLogprobsDropped = "top_logprobs_dropped";
 
+    /// <summary>
+    /// The configured pre-bias-logprobs flag (<c>GenSafety:Detection:ApiSurface:PreBiasLogprobsField</c>) was added
+    /// to a request with <c>logit_bias</c> and logprobs: the upstream returns logprobs from before the bias.
+    /// </summary>
+    public const string PreBiasLogprobs = "pre_bias_logprobs";
+
     /// <summary><c>logit_bias</c> removed from the request.</summary>
     public const string LogitBiasStripped = "logit_bias_stripped";
 

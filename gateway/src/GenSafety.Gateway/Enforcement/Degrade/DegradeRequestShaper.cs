@@ -14,7 +14,8 @@ namespace GenSafety.Gateway.Enforcement.Degrade;
 /// strips or refuses <c>logit_bias</c>, clamps <c>n</c>, <c>best_of</c>, <c>max_tokens</c> and
 /// <c>max_completion_tokens</c>, and bounds chat output that the client left unbounded. For every client, when
 /// <see cref="ApiSurfaceShapingOptions.DropTopLogprobsWithLogitBias"/> is on: drops the top-logprob alternatives of
-/// requests that carry <c>logit_bias</c>. Pure: it reads the parsed body and returns new bytes; every untouched
+/// requests that carry <c>logit_bias</c>; when <see cref="ApiSurfaceShapingOptions.PreBiasLogprobsField"/> is set, adds
+/// that flag to requests that carry <c>logit_bias</c> and ask for logprobs. Pure: it reads the parsed body and returns new bytes; every untouched
 /// field is copied byte for byte from the original.
 /// </summary>
 public sealed class DegradeRequestShaper
@@ -24,6 +25,8 @@ public sealed class DegradeRequestShaper
 
     private readonly DegradeOptions _options;
     private readonly bool _dropTopLogprobs;
+    private readonly string? _preBiasField;
+    private readonly byte[] _preBiasValue;
 
     /// <summary>Creates the shaper with the configured degrade options (no shaping of undegraded requests).</summary>
     public DegradeRequestShaper(IOptions<DegradeOptions> options)
@@ -38,17 +41,23 @@ public sealed class DegradeRequestShaper
         ArgumentNullException.ThrowIfNull(apiSurface);
         _options = options.Value;
         _dropTopLogprobs = apiSurface.Value.DropTopLogprobsWithLogitBias;
+        _preBiasField = string.IsNullOrEmpty(apiSurface.Value.PreBiasLogprobsField) ? null : apiSurface.Value.PreBiasLogprobsField;
+        _preBiasValue = System.Text.Encoding.UTF8.GetBytes(apiSurface.Value.PreBiasLogprobsValue);
     }
 
     /// <summary>Whether requests of clients that are not degraded may change too (and so must go through <see cref="Shape(ProxyRequest, bool)"/>).</summary>
-    public bool ShapesUndegraded => _dropTopLogprobs;
+    public bool ShapesUndegraded => _dropTopLogprobs || _preBiasField is not null;
 
     /// <summary>Shapes <paramref name="request"/> of a degraded client with the configured options.</summary>
     public DegradeShapingResult Shape(ProxyRequest request) => Shape(request, degrade: true);
 
     /// <summary>Shapes <paramref name="request"/>: with the degrade caps when <paramref name="degrade"/>, and with the API-surface rules always.</summary>
     public DegradeShapingResult Shape(ProxyRequest request, bool degrade)
-        => Shape(request, new RequestShapingRules(degrade ? _options : null, _dropTopLogprobs));
+        => Shape(request, new RequestShapingRules(degrade ? _options : null, _dropTopLogprobs)
+        {
+            PreBiasLogprobsField = _preBiasField,
+            PreBiasLogprobsValue = _preBiasValue,
+        });
 
     /// <summary>Shapes <paramref name="request"/> of a degraded client with <paramref name="options"/>.</summary>
     public static DegradeShapingResult Shape(ProxyRequest request, DegradeOptions options)
@@ -67,7 +76,7 @@ public sealed class DegradeRequestShaper
         ArgumentNullException.ThrowIfNull(rules);
         if (request.Json is not { RootElement.ValueKind: JsonValueKind.Object } json
             || request.RouteKind is not (RouteKinds.ChatCompletions or RouteKinds.Completions or RouteKinds.ImagesGenerations)
-            || (rules.Degrade is null && !rules.DropTopLogprobsWithLogitBias))
+            || (rules.Degrade is null && !rules.DropTopLogprobsWithLogitBias && rules.PreBiasLogprobsField is null))
         {
             return DegradeShapingResult.Unchanged;
         }
@@ -95,13 +104,19 @@ public sealed class DegradeRequestShaper
             (changes ??= []).Add(DegradeChanges.MaxCompletionTokensSet);
         }
 
+        if (fields.PreBiasField is not null)
+        {
+            (changes ??= []).Add(DegradeChanges.PreBiasLogprobs);
+        }
+
         return changes is null
             ? DegradeShapingResult.Unchanged
-            : DegradeShapingResult.Rewritten(Write(request, rules.Degrade, fields), changes);
+            : DegradeShapingResult.Rewritten(Write(request, rules, fields), changes);
     }
 
-    private static byte[] Write(ProxyRequest request, DegradeOptions? options, TokenFields fields)
+    private static byte[] Write(ProxyRequest request, RequestShapingRules rules, TokenFields fields)
     {
+        var options = rules.Degrade;
         var buffer = new ArrayBufferWriter<byte>(request.Body.Length + 48);
         buffer.Write("{"u8);
         var first = true;
@@ -140,6 +155,18 @@ public sealed class DegradeRequestShaper
 
             WriteName(buffer, "max_completion_tokens"u8);
             WriteInteger(buffer, options!.MaxTokens);
+            first = false;
+        }
+
+        if (fields.PreBiasField is { } field)
+        {
+            if (!first)
+            {
+                buffer.Write(","u8);
+            }
+
+            WriteName(buffer, System.Text.Encoding.UTF8.GetBytes(field));
+            buffer.Write(rules.PreBiasLogprobsValue);
         }
 
         buffer.Write("}"u8);
@@ -162,6 +189,12 @@ public sealed class DegradeRequestShaper
     // Called once to plan and once to write; it must depend only on its arguments. options: null unless degrading.
     private static Edit Decide(string routeKind, JsonProperty property, DegradeOptions? options, TokenFields fields)
     {
+        if (fields.PreBiasField is { } field && property.NameEquals(field))
+        {
+            // The client's own value of the flag gives way to the configured one, written at the end.
+            return new Edit(EditKind.Remove, 0, null);
+        }
+
         if (fields.DropsTopLogprobs)
         {
             if (routeKind == RouteKinds.ChatCompletions && property.NameEquals("top_logprobs"u8))
@@ -262,21 +295,34 @@ public sealed class DegradeRequestShaper
     /// An undegraded request with a non-empty <c>logit_bias</c> under <see cref="RequestShapingRules.DropTopLogprobsWithLogitBias"/>
     /// (a degraded one loses the bias itself).
     /// </param>
-    private readonly record struct TokenFields(bool AddsCompletionTokens, bool DropsNullMaxTokens, bool DropsTopLogprobs)
+    /// <param name="PreBiasField">
+    /// The pre-bias-logprobs flag to add: an undegraded request with a non-empty <c>logit_bias</c> and logprobs (chat
+    /// <c>logprobs: true</c> or <c>top_logprobs</c>; completions <c>logprobs</c>) under
+    /// <see cref="RequestShapingRules.PreBiasLogprobsField"/>; null otherwise.
+    /// </param>
+    private readonly record struct TokenFields(bool AddsCompletionTokens, bool DropsNullMaxTokens, bool DropsTopLogprobs, string? PreBiasField)
     {
         public static TokenFields Of(string routeKind, JsonElement root, RequestShapingRules rules)
         {
-            var dropsTopLogprobs = rules.Degrade is null && rules.DropTopLogprobsWithLogitBias
+            var biased = rules.Degrade is null
                 && root.TryGetProperty("logit_bias"u8, out var bias) && bias.ValueKind == JsonValueKind.Object && bias.EnumerateObject().MoveNext();
+            var dropsTopLogprobs = biased && rules.DropTopLogprobsWithLogitBias;
+            var preBias = biased && rules.PreBiasLogprobsField is not null && AsksLogprobs(routeKind, root) ? rules.PreBiasLogprobsField : null;
             if (routeKind != RouteKinds.ChatCompletions || rules.Degrade is null)
             {
                 // Completions default to 16 tokens when max_tokens is absent: nothing to add.
-                return new TokenFields(false, false, dropsTopLogprobs);
+                return new TokenFields(false, false, dropsTopLogprobs, preBias);
             }
 
             var hasMaxTokens = root.TryGetProperty("max_tokens"u8, out _);
             var hasCompletionTokens = root.TryGetProperty("max_completion_tokens"u8, out _);
-            return new TokenFields(!hasMaxTokens && !hasCompletionTokens, hasCompletionTokens, dropsTopLogprobs);
+            return new TokenFields(!hasMaxTokens && !hasCompletionTokens, hasCompletionTokens, dropsTopLogprobs, preBias);
         }
+
+        private static bool AsksLogprobs(string routeKind, JsonElement root)
+            => routeKind == RouteKinds.ChatCompletions
+                ? (root.TryGetProperty("logprobs"u8, out var l) && l.ValueKind == JsonValueKind.True)
+                    || (root.TryGetProperty("top_logprobs"u8, out var t) && t.ValueKind == JsonValueKind.Number)
+                : root.TryGetProperty("logprobs"u8, out var c) && c.ValueKind == JsonValueKind.Number;
     }
 }

@@ -8,4 +8,15 @@ namespace GenSafety.Gateway.Enforcement.Degrade;
 /// <see cref="ApiSurfaceShapingOptions.DropTopLogprobsWithLogitBias"/>: drop the top-logprob alternatives of a request
 /// that carries <c>logit_bias</c> (moot when degrading, which removes or refuses the bias itself).
 /// </param>
-public sealed record RequestShapingRules(DegradeOptions? Degrade, bool DropTopLogprobsWithLogitBias);
+public sealed record RequestShapingRules(DegradeOptions? Degrade, bool DropTopLogprobsWithLogitBias)
+{
+    /// <summary>
+    /// <see cref="ApiSurfaceShapingOptions.PreBiasLogprobsField"/>: the upstream flag added (with
+    /// <see cref="PreBiasLogprobsValue"/>) to an undegraded request that carries both <c>logit_bias</c> and logprobs;
+    /// null when not configured.
+    /// </summary>
+    public string? PreBiasLogprobsField { get; init; }
+
+    /// <summary>The flag's value as raw JSON (<see cref="ApiSurfaceShapingOptions.PreBiasLogprobsValue"/>).</summary>
+    public byte[] PreBiasLogprobsValue { get; init; } = "true"u8.ToArray();
+}
