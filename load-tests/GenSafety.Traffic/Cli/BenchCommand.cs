@@ -40,7 +40,7 @@ public static class BenchCommand
             .Where(n => n is "target" or "admin" or "admin-token" or "keys-file" or "oracle")
             .ToList();
         errors.AddRange(forbidden.Select(n => $"bench sets --{n} itself"));
-        var options = TrafficRunOptions.Parse([.. rest, "--target", "http://127.0.0.1/"], needsTarget: true, out var runErrors);
+        var options = ParseRunOptions(rest, out var runErrors);
         errors.AddRange(runErrors);
         var share = own.GetValueOrDefault("detected-share")?.LastOrDefault();
         var detectedShare = 0.5;
@@ -80,6 +80,13 @@ public static class BenchCommand
 
         return DetectionScorer.Score(ScoringRecords.Read([through.Out]), targets);
     }
+
+    /// <summary>
+    /// Parses <c>run</c> options for a bench target: the target, admin API and token are placeholders here (the
+    /// target's are filled in when it has started), so that options that need them (<c>--attack-level</c>) validate.
+    /// </summary>
+    public static TrafficRunOptions ParseRunOptions(IReadOnlyList<string> runArgs, out List<string> errors) =>
+        TrafficRunOptions.Parse([.. runArgs, "--target", "http://127.0.0.1/", "--admin", "http://127.0.0.1/", "--admin-token", "placeholder"], needsTarget: true, out errors);
 
     private static string? Last(Dictionary<string, List<string>> own, string name) => own.GetValueOrDefault(name)?.LastOrDefault();
 

@@ -35,10 +35,7 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
         var records = Path.Combine(Path.GetTempPath(), $"gensafety-bench-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var options = TrafficRunOptions.Parse(
-                [.. runArgs, "--target", "http://127.0.0.1/", "--out", records, "--run-id", "t" + Guid.NewGuid().ToString("N")[..8]],
-                needsTarget: true,
-                out var errors);
+            var options = BenchCommand.ParseRunOptions([.. runArgs, "--out", records, "--run-id", "t" + Guid.NewGuid().ToString("N")[..8]], out var errors);
             Assert.Empty(errors);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
             return await BenchCommand.RunAndScoreAsync(Target, options, TextWriter.Null, null, timeout.Token);

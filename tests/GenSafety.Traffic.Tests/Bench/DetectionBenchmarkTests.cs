@@ -13,7 +13,7 @@ namespace GenSafety.Traffic.Tests.Bench;
 public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
 {
     private const string AttackQueries = "150";
-    private const string SybilLinking = "needs the sybil-linking detector: split over 10 keys, each key sends 15 attack requests, below api-surface's MinRequests (20), and nothing links the keys";
+    private const string SybilLinking = "needs the sybil-linking detector: split over 10 keys, each key sends at most 15 attack requests, below api-surface's MinRequests (20), and nothing links the keys (measured: A1 and A2 at 10 keys undetected)";
     private const string Harvesting = "needs the distillation/harvesting detector (template prefixes, high max_tokens at temperature 1, reasoning phrases): no detector today scores A3";
     private const string Divergence = "needs the harvesting and near-duplicate (SEAT) detectors: the repeated 'repeat this word forever' prompts and long greedy completions are scored by no detector today";
     private const string EncoderStealing = "needs PRADA / window-MMD: b4b-coverage alone takes an A4 key with 1,200 texts to L1 (coverage ~0.26), not to L2, so nothing acts on it";
