@@ -5,9 +5,9 @@
 # everything: a CSV per campaign and per benign persona in load-tests/results/, and the markdown tables written
 # into docs/detection.md between the detection-benchmark:results markers.
 #
-#   load-tests/detection-bench.sh                      the reduced matrix (~20 min on 2 cores)
-#   load-tests/detection-bench.sh --matrix ci          what the CI tests run (~4 min)
-#   load-tests/detection-bench.sh --matrix full        every family x 1/10/100 keys x 5/10/25/50 % x 4 variants (days)
+#   load-tests/detection-bench.sh                      the reduced matrix (~40 min on 2 cores)
+#   load-tests/detection-bench.sh --matrix ci          the CI tests' matrix, all rows (~15 min)
+#   load-tests/detection-bench.sh --matrix full        every family x 1/10/100 keys x 5/10/25/50 % x 4 variants (~a week)
 #   load-tests/detection-bench.sh --no-docs            leave docs/detection.md alone
 #   load-tests/detection-bench.sh -- --seed 11 ...     further options for every `bench` run (GenSafety.Traffic)
 #
