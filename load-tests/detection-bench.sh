@@ -6,7 +6,7 @@
 # into docs/detection.md between the detection-benchmark:results markers.
 #
 #   load-tests/detection-bench.sh                      the reduced matrix (~40 min on 2 cores)
-#   load-tests/detection-bench.sh --matrix ci          the CI tests' matrix, all rows (~15 min)
+#   load-tests/detection-bench.sh --matrix ci          the CI tests' matrix, all rows (~14 min)
 #   load-tests/detection-bench.sh --matrix full        every family x 1/10/100 keys x 5/10/25/50 % x 4 variants (~a week)
 #   load-tests/detection-bench.sh --no-docs            leave docs/detection.md alone
 #   load-tests/detection-bench.sh -- --seed 11 ...     further options for every `bench` run (GenSafety.Traffic)
