@@ -14,6 +14,10 @@ try
             return await SvdDemoCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "encoder-demo":
             return await EncoderDemoCommand.ExecuteAsync(rest, Console.Out, signals.Token);
+        case "score":
+            return ScoreCommand.Execute(rest, Console.Out);
+        case "bench":
+            return await BenchCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "run" or "plan":
             var options = TrafficRunOptions.Parse(rest, needsTarget: command == "run", out var errors);
             if (errors.Count > 0)
@@ -30,6 +34,8 @@ try
             Console.Error.WriteLine(TrafficRunOptions.Usage);
             Console.Error.WriteLine(SvdDemoCommand.Usage);
             Console.Error.WriteLine(EncoderDemoCommand.Usage);
+            Console.Error.WriteLine(ScoreCommand.Usage);
+            Console.Error.WriteLine(BenchCommand.Usage);
             return command is "help" or "--help" or "-h" ? 0 : 1;
     }
 }
@@ -38,7 +44,7 @@ catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
     Console.Error.WriteLine("cancelled");
     return 130;
 }
-catch (Exception ex) when (ex is GenSafety.Traffic.Gateway.GatewayAdminException or HttpRequestException or IOException)
+catch (Exception ex) when (ex is GenSafety.Traffic.Gateway.GatewayAdminException or HttpRequestException or IOException or InvalidOperationException)
 {
     Console.Error.WriteLine("error: " + ex.Message);
     return 1;

@@ -61,7 +61,7 @@ public sealed class Campaign
             var coverRatio = spec.Interleaves ? spec.CoverRatio : 0;
             attack = AttackFactory.Create(spec.Scenario, new AttackSetup(
                 spec.Sybils,
-                (int)Math.Round(spec.AttackerRequests / (1 + coverRatio)),
+                spec.AttackBudget,
                 spec.VariesWording,
                 root.Fork("attack"),
                 spec.Attack));

@@ -10,8 +10,9 @@ namespace GenSafety.Traffic.Campaigns;
 /// actor, then request index); an actor's next request waits for the answer to its previous one, and at most
 /// <see cref="RunnerSettings.Concurrency"/> requests are in flight. With a speedup the dispatch also waits for the
 /// wall clock. Each request becomes a labelled <see cref="RequestRecord"/> whose <c>seq</c> is its dispatch rank.
+/// With <paramref name="drift"/>, degraded embeddings answers also get their cosine to the clean vectors.
 /// </summary>
-public sealed class CampaignRunner(ITrafficTransport transport, RunnerSettings settings)
+public sealed class CampaignRunner(ITrafficTransport transport, RunnerSettings settings, EmbeddingDrift? drift = null)
 {
     /// <summary>Runs <paramref name="campaign"/> (its actors must have clients) and logs every request to <paramref name="log"/>.</summary>
     public async Task<CampaignOutcome> RunAsync(Campaign campaign, TrafficLog log, CancellationToken cancellationToken)
@@ -80,7 +81,8 @@ public sealed class CampaignRunner(ITrafficTransport transport, RunnerSettings s
         {
             var response = await transport.SendAsync(dispatch.Actor.Client!, dispatch.Request, cancellationToken);
             dispatch.Actor.Observe(dispatch.Request, response);
-            log.Add(Record(dispatch, response));
+            var cleanCosine = drift is null ? null : await drift.CleanCosineAsync(dispatch.Request, response, cancellationToken);
+            log.Add(Record(dispatch, response) with { CleanCosine = cleanCosine is { } c ? Math.Round(c, 6) : null });
             if (settings.StopOnBlock && (response.Status == 401 || (response.Status == 403 && response.ErrorCode == "client_blocked")))
             {
                 stop();

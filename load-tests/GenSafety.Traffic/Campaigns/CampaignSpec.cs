@@ -70,6 +70,39 @@ public sealed record CampaignSpec
     /// <summary>Requests sent by attacker keys (cover included).</summary>
     public int AttackerRequests => Scenario == BenignOnly ? 0 : (int)Math.Round(Queries * Mix);
 
+    /// <summary>
+    /// The same campaign sized by its attack instead of its total: the attacker sends <paramref name="attackQueries"/>
+    /// attack requests (plus cover when it interleaves), the benign volume follows from the mix, and the benign
+    /// clients from <paramref name="requestsPerBenignClient"/>. With a fixed total, a 5 % mix split over 100 keys
+    /// leaves each key about one attack request and the attack could not succeed even undefended; a fixed attack
+    /// budget keeps every cell of the matrix an attack that works when nothing stops it.
+    /// </summary>
+    public CampaignSpec WithAttackBudget(int attackQueries, int requestsPerBenignClient)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attackQueries, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(requestsPerBenignClient, 1);
+        if (Scenario == BenignOnly)
+        {
+            return this with { BenignClients = Math.Max(1, (int)Math.Round(Queries / (double)requestsPerBenignClient)) };
+        }
+
+        var attacker = attackQueries * (1 + (Interleaves ? CoverRatio : 0));
+        var queries = (int)Math.Round(attacker / Mix);
+        var benign = queries - (int)Math.Round(queries * Mix);
+        return this with
+        {
+            Queries = queries,
+            AttackQueries = attackQueries,
+            BenignClients = Math.Max(1, (int)Math.Round(benign / (double)requestsPerBenignClient)),
+        };
+    }
+
+    /// <summary>Attack requests (cover excluded) the campaign was sized for by <see cref="WithAttackBudget"/>; null when sized by <see cref="Queries"/>.</summary>
+    public int? AttackQueries { get; init; }
+
+    /// <summary>Attack requests planned, cover excluded: the budget the attack is built with.</summary>
+    public int AttackBudget => AttackQueries ?? (int)Math.Round(AttackerRequests / (1 + (Interleaves ? CoverRatio : 0)));
+
     /// <summary>The campaign id: <c>a1-s10-m25-none-7</c>.</summary>
     public string Id => string.Create(CultureInfo.InvariantCulture,
         $"{Scenario.ToLowerInvariant()}-s{(Scenario == BenignOnly ? 0 : Sybils)}-m{Math.Round(Mix * 100):0}-{Variant}-{Seed}");

@@ -28,7 +28,7 @@ public static class RunCommand
         var oracleUrl = options.Oracle ?? (options.Admin is null && options.KeysFile is null ? options.Target : null);
         using var oracle = oracleUrl is null ? null : new HttpTrafficTransport(oracleUrl, options.Models, options.RequestTimeout, 4, false);
         using var log = new TrafficLog(options.Out);
-        var runner = new CampaignRunner(transport, options.Runner);
+        var runner = new CampaignRunner(transport, options.Runner, oracle is null ? null : new EmbeddingDrift(oracle, new TrafficClient("oracle", options.OracleKey)));
         foreach (var spec in options.Campaigns)
         {
             var campaign = Campaign.Build(spec);
@@ -98,6 +98,8 @@ public static class RunCommand
             Seed = spec.Seed;
             Queries = spec.Queries;
             AttackerRequests = spec.AttackerRequests;
+            AttackQueries = spec.Scenario == CampaignSpec.BenignOnly ? null : spec.AttackBudget;
+            AttackLevel = spec.Scenario == CampaignSpec.BenignOnly ? null : options.AttackLevel;
             BenignClients = campaign.Actors.Count(a => a.Label.Role == Roles.Benign);
             SpanSeconds = Math.Round(campaign.SpanSeconds, 1);
             Target = options.Target?.ToString();
@@ -121,6 +123,10 @@ public static class RunCommand
         public int Queries { get; }
 
         public int AttackerRequests { get; }
+
+        public int? AttackQueries { get; }
+
+        public string? AttackLevel { get; }
 
         public int BenignClients { get; }
 

@@ -62,6 +62,8 @@ public sealed record TrafficRunOptions
                GenSafety.Traffic plan [options]                  build campaigns and print who sends what, no network
                GenSafety.Traffic svd-demo [options]              A1/A2 against the reference model's low-rank mode: recovered vs true d
                GenSafety.Traffic encoder-demo [options]          A4 surrogate fidelity against the reference model, with and without noise
+               GenSafety.Traffic score [options]                 score run's records: detection per attack, false positives per persona
+               GenSafety.Traffic bench [options]                 start model + gateway on Redis, run campaigns through it, score
 
         run / plan options:
           --target URL              target root, e.g. http://127.0.0.1:8080 (gateway public port or the model)
@@ -76,6 +78,10 @@ public sealed record TrafficRunOptions
           --seed N                  seed of every random choice                  [7]
           --queries N               requests per campaign (benign + attack)      [2000]
           --benign-clients N        benign clients per campaign                  [40]
+          --attack-queries N        size campaigns by the attack instead: N attack requests (cover extra),
+                                    benign requests from the mix, benign clients = benign requests / --benign-load
+                                    (a benign-only campaign keeps --queries)
+          --benign-load N           with --attack-queries: benign requests per benign client, on average [20]
           --personas LIST           persona shares, e.g. chat=0.5,rag=0.2,classifier=0.15,embeddings=0.15
           --window DURATION         virtual span of the benign traffic           [1h]
           --think-scale X           factor on think times and burst gaps         [1]
@@ -128,6 +134,8 @@ public sealed record TrafficRunOptions
         var window = reader.Duration("window", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
         var timing = new PersonaTiming(reader.Double("think-scale", 1, 0.001, 1000));
         var coverRatio = reader.Double("cover-ratio", 1, 0, 100);
+        var attackQueries = reader.OptionalString("attack-queries") is null ? (int?)null : reader.Int("attack-queries", 1, 1, 10_000_000);
+        var benignLoad = reader.Int("benign-load", 20, 1, 1_000_000);
         var runId = reader.String("run-id", "t" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)));
         var options = new TrafficRunOptions
         {
@@ -154,12 +162,13 @@ public sealed record TrafficRunOptions
                    from sybil in scenario == CampaignSpec.BenignOnly ? [1] : sybils
                    from mix in scenario == CampaignSpec.BenignOnly ? [0.0] : mixes
                    from variant in scenario == CampaignSpec.BenignOnly ? [Variants.None] : variants
-                   select new CampaignSpec
+                   let spec = new CampaignSpec
                    {
                        Scenario = scenario, Sybils = sybil, Mix = mix, Variant = variant, Seed = (ulong)seed, Queries = queries,
                        BenignClients = benignClients, PersonaWeights = personas, WindowSeconds = window.TotalSeconds, CoverRatio = coverRatio,
                        Timing = timing, Attack = attack, RunId = runId,
-                   },
+                   }
+                   select attackQueries is { } budget ? spec.WithAttackBudget(budget, benignLoad) : spec,
             ],
         };
         reader.RejectUnknown();

@@ -54,6 +54,9 @@ public sealed record RequestRecord : LabelledRecord
     /// <summary>Completion tokens the target reported.</summary>
     public int CompletionTokens { get; init; }
 
+    /// <summary>Degraded embeddings: mean cosine of the returned vectors to the clean ones (from the oracle); null otherwise.</summary>
+    public double? CleanCosine { get; init; }
+
     /// <summary>First choice's finish reason.</summary>
     public string? FinishReason { get; init; }
 }
