@@ -83,10 +83,7 @@ public sealed class ReceiptServiceTests
     [Fact]
     public void Verify_UnknownKid_UnknownKey()
     {
-        var parts = _service.Issue(Output, "m", Issued, "r1").Split('.');
-        var header = Base64Url.EncodeToString("{\"alg\":\"HS256\",\"typ\":\"gs-receipt\",\"kid\":\"r.999999\"}"u8);
-
-        var result = _service.Verify(header + "." + parts[1] + "." + parts[2]);
+        var result = _service.Verify(WithHeader("{\"alg\":\"HS256\",\"typ\":\"gs-receipt\",\"kid\":\"r.999999\"}"));
 
         Assert.Equal(ReceiptStatus.UnknownKey, result.Status);
         Assert.Equal("r.999999", result.Kid);
@@ -124,10 +121,7 @@ public sealed class ReceiptServiceTests
     [Fact]
     public void Verify_AlgNone_Malformed()
     {
-        var parts = _service.Issue(Output, "m", Issued, "r1").Split('.');
-        var header = Base64Url.EncodeToString("{\"alg\":\"none\",\"kid\":\"r.0\"}"u8);
-
-        var result = _service.Verify(header + "." + parts[1] + "." + parts[2]);
+        var result = _service.Verify(WithHeader("{\"alg\":\"none\",\"kid\":\"r.0\"}"));
 
         Assert.Equal(ReceiptStatus.Malformed, result.Status);
         Assert.Contains("HS256", result.Reason, StringComparison.Ordinal);
@@ -137,5 +131,12 @@ public sealed class ReceiptServiceTests
     public void Verify_TooLong_MalformedWithoutParsing()
     {
         Assert.Equal(ReceiptStatus.Malformed, _service.Verify(new string('a', ReceiptService.MaxLength + 1)).Status);
+    }
+
+    /// <summary>A genuine receipt whose header is replaced (payload and signature kept).</summary>
+    private string WithHeader(string headerJson)
+    {
+        var parts = _service.Issue(Output, "m", Issued, "r1").Split('.');
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + "." + parts[1] + "." + parts[2];
     }
 }

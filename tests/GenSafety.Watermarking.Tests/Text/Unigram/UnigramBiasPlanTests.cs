@@ -133,6 +133,15 @@ public sealed class UnigramBiasPlanTests
     }
 
     [Fact]
+    public void EncodingFor_ConfiguredModelOrDefault()
+    {
+        var options = new UnigramBiasOptions { ModelEncodings = { ["gpt-4o"] = TokenVocabulary.O200kBase } };
+
+        Assert.Equal(TokenVocabulary.O200kBase, options.EncodingFor("gpt-4o"));
+        Assert.Equal(TokenVocabulary.Cl100kBase, options.EncodingFor("gpt-4"));
+    }
+
+    [Fact]
     public void O200kVocabulary_LoadsAndPlans()
     {
         var o200k = TokenVocabulary.ForEncoding(TokenVocabulary.O200kBase);

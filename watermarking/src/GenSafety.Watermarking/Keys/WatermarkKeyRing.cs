@@ -24,13 +24,8 @@ public sealed class WatermarkKeyRing
     public WatermarkKeyRing(WatermarkMasterKey master, KeyRingOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(master);
-        ArgumentNullException.ThrowIfNull(options);
+        OptionsGuard.ThrowIfInvalid(new KeyRingOptionsValidator(), options, nameof(options));
         ArgumentNullException.ThrowIfNull(time);
-        var validation = new KeyRingOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new ArgumentException(validation.FailureMessage, nameof(options));
-        }
 
         _master = master;
         _options = options;

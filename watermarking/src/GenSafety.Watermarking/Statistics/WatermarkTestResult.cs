@@ -41,6 +41,20 @@ public sealed record WatermarkTestResult(
         return new(scheme, kid, rates.Length, hits, nullRate, z, PoissonBinomialTail.UpperTail(rates, hits), alpha, 1);
     }
 
+    /// <summary>Runs <paramref name="test"/> under every key and combines the results (see <see cref="Bonferroni"/>).</summary>
+    public static WatermarkTestResult AcrossKeys(IReadOnlyList<Keys.WatermarkKey> keys, double alpha, Func<Keys.WatermarkKey, double, WatermarkTestResult> test)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(test);
+        var results = new WatermarkTestResult[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            results[i] = test(keys[i], alpha);
+        }
+
+        return Bonferroni(results, alpha);
+    }
+
     /// <summary>
     /// Combines one test per key (live and retired) into one verdict: the smallest p-value times the number of keys
     /// (Bonferroni), so the family-wise false-positive rate stays at most <paramref name="alpha"/>.

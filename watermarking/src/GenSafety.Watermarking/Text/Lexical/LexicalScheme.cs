@@ -21,13 +21,8 @@ public sealed class LexicalScheme
     /// <summary>Creates the scheme; <paramref name="options"/> must be valid (see <see cref="LexicalOptionsValidator"/>).</summary>
     public LexicalScheme(LexicalOptions options, SynonymLexicon lexicon)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        OptionsGuard.ThrowIfInvalid(new LexicalOptionsValidator(), options, nameof(options));
         ArgumentNullException.ThrowIfNull(lexicon);
-        var validation = new LexicalOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new ArgumentException(validation.FailureMessage, nameof(options));
-        }
 
         _options = options;
         Lexicon = lexicon;
@@ -89,14 +84,8 @@ public sealed class LexicalScheme
     /// <summary>Tests <paramref name="text"/> against every key (live and retired), Bonferroni-corrected.</summary>
     public WatermarkTestResult Detect(string text, IReadOnlyList<WatermarkKey> keys)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        var results = new WatermarkTestResult[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            results[i] = Detect(text, keys[i], _options.TargetFalsePositiveRate);
-        }
-
-        return WatermarkTestResult.Bonferroni(results, _options.TargetFalsePositiveRate);
+        ArgumentNullException.ThrowIfNull(text);
+        return WatermarkTestResult.AcrossKeys(keys, _options.TargetFalsePositiveRate, (key, alpha) => Detect(text, key, alpha));
     }
 
     private static bool LooksLikeJson(string text)

@@ -34,6 +34,9 @@ public sealed class UnigramBiasOptions
     /// <summary>Encoding of models not in <see cref="ModelEncodings"/>. Default <c>cl100k_base</c>.</summary>
     public string DefaultEncoding { get; set; } = TokenVocabulary.Cl100kBase;
 
+    /// <summary>The encoding configured for <paramref name="model"/> (exact name match, else <see cref="DefaultEncoding"/>).</summary>
+    public string EncodingFor(string model) => ModelEncodings.TryGetValue(model, out var encoding) ? encoding : DefaultEncoding;
+
     /// <summary>Per-key false-positive rate target of detection, before the Bonferroni correction over keys. Default 1e-3.</summary>
     public double TargetFalsePositiveRate { get; set; } = 1e-3;
 }

@@ -21,13 +21,8 @@ public sealed class UnigramBiasScheme
     /// <summary>Creates the scheme; <paramref name="options"/> must be valid (see <see cref="UnigramBiasOptionsValidator"/>).</summary>
     public UnigramBiasScheme(UnigramBiasOptions options, TokenVocabulary vocabulary)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        OptionsGuard.ThrowIfInvalid(new UnigramBiasOptionsValidator(), options, nameof(options));
         ArgumentNullException.ThrowIfNull(vocabulary);
-        var validation = new UnigramBiasOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new ArgumentException(validation.FailureMessage, nameof(options));
-        }
 
         _options = options;
         Vocabulary = vocabulary;
@@ -115,15 +110,8 @@ public sealed class UnigramBiasScheme
     public WatermarkTestResult Detect(string text, IReadOnlyList<WatermarkKey> keys)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(keys);
         var tokens = Vocabulary.Tokenizer.EncodeToIds(text);
-        var results = new WatermarkTestResult[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            results[i] = Score(tokens, keys[i], _options.TargetFalsePositiveRate);
-        }
-
-        return WatermarkTestResult.Bonferroni(results, _options.TargetFalsePositiveRate);
+        return WatermarkTestResult.AcrossKeys(keys, _options.TargetFalsePositiveRate, (key, alpha) => Score(tokens, key, alpha));
     }
 
     /// <summary>
