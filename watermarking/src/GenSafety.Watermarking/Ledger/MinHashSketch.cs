@@ -16,6 +16,8 @@ public static class MinHashSketch
     /// <summary>Words per shingle.</summary>
     public const int ShingleWords = 5;
 
+    private static readonly ulong[] Seeds = Enumerable.Range(1, Size).Select(i => Mix(0x9e3779b97f4a7c15UL * (ulong)i)).ToArray();
+
     /// <summary>
     /// The signature of <paramref name="text"/>. Texts with fewer than five words use one shingle of all their
     /// words; a text without words gets an all-max signature that matches nothing but itself.
@@ -41,7 +43,7 @@ public static class MinHashSketch
 
             for (var i = 0; i < Size; i++)
             {
-                var h = Mix(shingle ^ Seed(i));
+                var h = Mix(shingle ^ Seeds[i]);
                 if (h < signature[i])
                 {
                     signature[i] = h;
@@ -98,8 +100,6 @@ public static class MinHashSketch
 
         return words;
     }
-
-    private static ulong Seed(int i) => Mix(0x9e3779b97f4a7c15UL * (ulong)(i + 1));
 
     /// <summary>MurmurHash3's 64-bit finaliser (a bijection with full avalanche).</summary>
     internal static ulong Mix(ulong x)

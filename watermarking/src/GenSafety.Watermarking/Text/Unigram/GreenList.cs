@@ -6,13 +6,15 @@ using GenSafety.Watermarking.Keys;
 namespace GenSafety.Watermarking.Text.Unigram;
 
 /// <summary>
-/// The keyed green list: token t is green when the t-th 16-bit word of the keystream HMAC-SHA256(key, "green" ‖ block)
-/// is below γ·65536. Without the key the list is indistinguishable from random; under the null hypothesis each
-/// distinct token is green independently with probability <see cref="Gamma"/> (rounded to 1/65536).
+/// The keyed green list: token t is green when the t-th 16-bit word of the AES-256-CTR keystream under the key
+/// (counter blocks 0, 1, 2, … encrypted with AES-ECB) is below γ·65536. Without the key the list is
+/// indistinguishable from random; under the null hypothesis each distinct token is green independently with
+/// probability <see cref="Gamma"/> (rounded to 1/65536). One AES call covers the whole vocabulary (well under a
+/// millisecond for 100k tokens).
 /// </summary>
 public sealed class GreenList
 {
-    private const int TokensPerBlock = 16;
+    private const int TokensPerBlock = 8;
 
     private readonly BitArray _green;
 
@@ -25,18 +27,24 @@ public sealed class GreenList
         Gamma = threshold / 65536.0;
         Kid = key.Kid;
         _green = new BitArray(size);
-        Span<byte> input = stackalloc byte[9];
-        "green"u8.CopyTo(input);
-        Span<byte> block = stackalloc byte[32];
-        for (var b = 0; b * TokensPerBlock < size; b++)
+        var blocks = (size + TokensPerBlock - 1) / TokensPerBlock;
+        var counters = new byte[blocks * 16];
+        for (var b = 0; b < blocks; b++)
         {
-            BinaryPrimitives.WriteInt32BigEndian(input[5..], b);
-            HMACSHA256.HashData(key.Material, input, block);
-            for (var i = 0; i < TokensPerBlock && (b * TokensPerBlock) + i < size; i++)
-            {
-                _green[(b * TokensPerBlock) + i] = BinaryPrimitives.ReadUInt16BigEndian(block[(2 * i)..]) < threshold;
-            }
+            BinaryPrimitives.WriteInt64BigEndian(counters.AsSpan((b * 16) + 8), b);
         }
+
+        var keyBytes = key.Material.ToArray();
+        using var aes = Aes.Create();
+        aes.Key = keyBytes;
+        CryptographicOperations.ZeroMemory(keyBytes);
+        var keystream = aes.EncryptEcb(counters, PaddingMode.None);
+        for (var t = 0; t < size; t++)
+        {
+            _green[t] = BinaryPrimitives.ReadUInt16BigEndian(keystream.AsSpan(2 * t)) < threshold;
+        }
+
+        CryptographicOperations.ZeroMemory(keystream);
     }
 
     /// <summary>Key id the list was derived from.</summary>
