@@ -3,7 +3,7 @@ using System.Numerics;
 
 namespace GenSafety.Watermarking.Text.Lexical;
 
-/// <summary>SipHash-2-4 (Aumasson and Bernstein): a keyed pseudo-random function for short inputs, ~20 ns per word.</summary>
+/// <summary>SipHash-2-4 (Aumasson and Bernstein): a keyed pseudo-random function for short inputs.</summary>
 internal readonly struct SipHash24
 {
     private readonly ulong _k0;

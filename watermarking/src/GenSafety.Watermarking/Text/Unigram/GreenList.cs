@@ -9,8 +9,8 @@ namespace GenSafety.Watermarking.Text.Unigram;
 /// The keyed green list: token t is green when the t-th 16-bit word of the AES-256-CTR keystream under the key
 /// (counter blocks 0, 1, 2, … encrypted with AES-ECB) is below γ·65536. Without the key the list is
 /// indistinguishable from random; under the null hypothesis each distinct token is green independently with
-/// probability <see cref="Gamma"/> (rounded to 1/65536). One AES call covers the whole vocabulary (well under a
-/// millisecond for 100k tokens).
+/// probability <see cref="Gamma"/> (rounded to 1/65536). One AES call covers the whole vocabulary (about 2 ms for
+/// cl100k with the bit array, see docs/watermarking.md).
 /// </summary>
 public sealed class GreenList
 {

@@ -46,7 +46,7 @@ public sealed class TokenVocabulary
     /// <summary>Names of the encodings this build can load.</summary>
     public static IReadOnlyList<string> SupportedEncodings { get; } = [Cl100kBase, O200kBase];
 
-    /// <summary>The process-wide vocabulary of an encoding (loaded and ranked once, ~0.5 s).</summary>
+    /// <summary>The process-wide vocabulary of an encoding (loaded and ranked once, then shared).</summary>
     /// <exception cref="ArgumentException">The encoding is not one of <see cref="SupportedEncodings"/>.</exception>
     public static TokenVocabulary ForEncoding(string encoding)
     {
