@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Regenerates lexicon.txt and human-text.txt from WordNet 3.0 (Debian: apt-get install wordnet-base).
+
+lexicon.txt     one synonym group per line (space-separated, sorted): single lowercase words whose most frequent
+                sense is the same synset and whose sense-tagged uses (SemCor counts in the index) are at least two thirds in
+                that part of speech (so a swap rarely changes the grammatical role), with regular noun plurals as
+                groups of their own and regular verb forms (-s, -ed, -ing) likewise.
+human-text.txt  human-written text (WordNet's definitions and example sentences, written by lexicographers),
+                shuffled with a fixed seed and joined into documents of about 1,200 characters, one per line.
+"""
+import os
+import random
+import re
+
+WORDNET = "/usr/share/wordnet"
+HERE = os.path.dirname(os.path.abspath(__file__))
+POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+WORD = re.compile(r"^[a-z]{3,}$")
+# Words whose role is grammatical, or whose swap changes meaning in common phrases.
+STOP = set("""the and are was were has have had not but for nor yet any all few one two three four five six seven
+eight nine ten can may might must will shall would should could did does done get got also very much more most
+less least such own same other than too now then here there when where why how who whom whose which what that this
+these those about above after again against below between both during each into only over under until while off out
+per via well just even still ever never being""".split())
+
+
+def read_index():
+    """lemma -> {pos: (tagsense_cnt, first synset offset)}"""
+    entries = {}
+    for name, pos in POS.items():
+        with open(os.path.join(WORDNET, "index." + name), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                fields = line.split()
+                lemma = fields[0]
+                synset_cnt = int(fields[2])
+                p_cnt = int(fields[3])
+                tagsense_cnt = int(fields[5 + p_cnt])
+                offsets = fields[6 + p_cnt:6 + p_cnt + synset_cnt]
+                entries.setdefault(lemma, {})[pos] = (tagsense_cnt, offsets[0])
+    return entries
+
+
+IRREGULAR = set()
+with open(os.path.join(WORDNET, "verb.exc"), encoding="latin-1") as _exc:
+    for _line in _exc:
+        IRREGULAR.update(_line.split()[1:])
+CVC = re.compile(r"([^aeiou]|qu)[aeiou][^aeiouwxy]$")
+
+
+def third_person(verb):
+    if re.search(r"(s|x|z|ch|sh)$", verb):
+        return verb + "es"
+    return verb[:-1] + "ies" if re.search(r"[^aeiou]y$", verb) else verb + "s"
+
+
+def past(verb):
+    # Irregular verbs and those that may double their last consonant (stop -> stopped) are left out.
+    if verb in IRREGULAR or CVC.search(verb):
+        return None
+    if verb.endswith("e"):
+        return verb + "d"
+    return verb[:-1] + "ied" if re.search(r"[^aeiou]y$", verb) else verb + "ed"
+
+
+def gerund(verb):
+    if CVC.search(verb) or verb.endswith(("ie", "ee", "ye", "oe")):
+        return None
+    return verb[:-1] + "ing" if verb.endswith("e") else verb + "ing"
+
+
+def build_lexicon(entries):
+    groups = {}
+    for lemma, by_pos in entries.items():
+        if not WORD.match(lemma) or lemma in STOP:
+            continue
+        pos, (tagged, offset) = max(by_pos.items(), key=lambda item: item[1][0])
+        others = sum(t for p, (t, _) in by_pos.items() if p != pos)
+        if tagged < 1 or tagged < 2 * others:
+            continue  # never sense-tagged in SemCor (too rare to be a safe substitute), or often another part of speech
+        groups.setdefault((pos, offset), set()).add(lemma)
+    lines = set()
+    for (pos, _), words in groups.items():
+        if len(words) < 2:
+            continue
+        lines.add(" ".join(sorted(words)))
+        if pos == "n" and all(not re.search(r"(s|x|z|ch|sh|y)$", w) for w in words):
+            plural = sorted(w + "s" for w in words)
+            if not any(p in entries for p in plural):
+                lines.add(" ".join(plural))
+        if pos == "v":
+            for inflect in (third_person, past, gerund):
+                forms = [inflect(w) for w in words]
+                if all(forms) and not any(f in entries for f in forms):
+                    lines.add(" ".join(sorted(forms)))
+    # A word belongs to one group only (detection must know a word's group without context).
+    seen, result = set(), []
+    for line in sorted(lines):
+        words = line.split()
+        if any(w in seen for w in words):
+            continue
+        seen.update(words)
+        result.append(line)
+    return result
+
+
+def read_glosses():
+    sentences = []
+    for name in POS:
+        with open(os.path.join(WORDNET, "data." + name), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  ") or "|" not in line:
+                    continue
+                gloss = line.split("|", 1)[1].strip()
+                for part in gloss.split(";"):
+                    part = part.strip().strip('"').strip()
+                    if len(part.split()) >= 4:
+                        sentences.append(part[0].upper() + part[1:].rstrip(".") + ".")
+    return sentences
+
+
+def main():
+    lexicon = build_lexicon(read_index())
+    with open(os.path.join(HERE, "lexicon.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lexicon) + "\n")
+    sentences = read_glosses()
+    random.Random(20261205).shuffle(sentences)
+    documents, current = [], []
+    for sentence in sentences:
+        current.append(sentence)
+        if sum(len(s) + 1 for s in current) >= 1200:
+            documents.append(" ".join(current))
+            current = []
+        if len(documents) == 400:
+            break
+    with open(os.path.join(HERE, "human-text.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(documents) + "\n")
+    print(f"{len(lexicon)} groups, {len(documents)} documents")
+
+
+if __name__ == "__main__":
+    main()
