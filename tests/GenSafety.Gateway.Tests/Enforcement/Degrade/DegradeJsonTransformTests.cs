@@ -175,14 +175,28 @@ public sealed class DegradeJsonTransformTests
     }
 
     [Fact]
-    public async Task Embeddings_ZeroCoverage_AreUntouched_NoHeader()
+    public async Task Embeddings_ZeroCoverage_WithoutFloor_AreUntouched_NoHeader()
     {
         var response = EmbeddingsResponse(v => new JsonArray([.. v.Select(x => JsonValue.Create(x))]));
 
-        var context = await ApplyAsync(RouteKinds.Embeddings, EmbeddingsRequest, response, coverage: 0);
+        var context = await ApplyAsync(RouteKinds.Embeddings, EmbeddingsRequest, response, new DegradeOptions { MinNoiseSigma = 0 }, coverage: 0);
 
         Assert.Equal(JsonNode.Parse(response)!.ToJsonString(), context.Body!.ToJsonString());
         Assert.False(context.HttpContext.Response.Headers.ContainsKey(DegradedHeader.Name));
+    }
+
+    [Fact]
+    public async Task Embeddings_ZeroCoverage_GetTheFloorNoise()
+    {
+        var context = await ApplyAsync(RouteKinds.Embeddings, EmbeddingsRequest, EmbeddingsResponse(v => new JsonArray([.. v.Select(x => JsonValue.Create(x))])), coverage: 0);
+
+        var expected = ExpectedNoisy(0.3);
+        for (var i = 0; i < Vectors.Length; i++)
+        {
+            Assert.Equal(expected[i], context.Body!["data"]![i]!["embedding"]!.AsArray().Select(x => x!.GetValue<float>()));
+        }
+
+        Assert.Equal("embeddings_noised", context.HttpContext.Response.Headers[DegradedHeader.Name].ToString());
     }
 
     [Theory]

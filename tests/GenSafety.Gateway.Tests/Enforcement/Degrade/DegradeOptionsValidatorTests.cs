@@ -35,12 +35,13 @@ public sealed class DegradeOptionsValidatorTests
             NoiseAlpha = -1,
             NoiseBeta = double.PositiveInfinity,
             DefaultCoverage = 1.5,
+            MinNoiseSigma = -0.1,
         };
 
         var result = _validator.Validate(null, options);
 
         Assert.True(result.Failed);
-        string[] keys = ["MaxTopLogprobs", "LogprobQuantum", "LogitBias", "MaxN", "MaxTokens", "NoiseLambda must", "NoiseAlpha must be a finite", "NoiseBeta", "DefaultCoverage"];
+        string[] keys = ["MaxTopLogprobs", "LogprobQuantum", "LogitBias", "MaxN", "MaxTokens", "NoiseLambda must", "NoiseAlpha must be a finite", "NoiseBeta", "DefaultCoverage", "MinNoiseSigma"];
         Assert.All(keys, key => Assert.Contains(result.Failures!, f => f.StartsWith($"GenSafety:Enforcement:Degrade:{key}", StringComparison.Ordinal)));
         Assert.Equal(keys.Length, result.Failures!.Count());
     }
@@ -63,10 +64,12 @@ public sealed class DegradeOptionsValidatorTests
     [InlineData(7, 100)]
     public void SigmaFor_TakesCoverageAsFraction_Clamped(double coverage, double percent)
     {
-        // λ·((α/λ)^(c/β) − 1), written with Pow rather than the production Exp/Log.
+        // λ·((α/λ)^(c/β) − 1), written with Pow rather than the production Exp/Log; the pure curve with no floor,
+        // and with the default floor of 0.3.
         var expected = 1e-6 * (Math.Pow(0.8 / 1e-6, percent / 80) - 1);
 
-        Assert.Equal(expected, new DegradeOptions().SigmaFor(coverage), 1e-9);
+        Assert.Equal(expected, new DegradeOptions { MinNoiseSigma = 0 }.SigmaFor(coverage), 1e-9);
+        Assert.Equal(Math.Max(0.3, expected), new DegradeOptions().SigmaFor(coverage), 1e-9);
     }
 
     [Fact]

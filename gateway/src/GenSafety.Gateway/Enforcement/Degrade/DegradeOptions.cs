@@ -44,6 +44,16 @@ public sealed class DegradeOptions
     public double NoiseBeta { get; set; } = 80;
 
     /// <summary>
+    /// Smallest per-dimension noise σ for a client whose level adds embedding noise, whatever its coverage. B4B's
+    /// curve (<see cref="NoiseLambda"/>, <see cref="NoiseAlpha"/>, <see cref="NoiseBeta"/>) stays near 0 until a client
+    /// covers most of the space, which takes tens of thousands of queries; a client the detectors already put at L2
+    /// gets at least this much. Default 0.3 (on MiniLM's 384-d unit vectors a component is ≈ 0.05: a flagged client's
+    /// vectors keep cosine ≈ 0.17 to the clean ones, and a surrogate trained on them loses more than half its
+    /// fidelity, docs/degrade.md). 0 keeps the pure B4B curve.
+    /// </summary>
+    public double MinNoiseSigma { get; set; } = 0.3;
+
+    /// <summary>
     /// Embedding-space coverage in [0, 1] the gateway assumes for a client the detectors have written none for.
     /// Default 0 (no noise until coverage is measured).
     /// </summary>
@@ -51,11 +61,11 @@ public sealed class DegradeOptions
 
     /// <summary>
     /// The per-dimension noise σ for a client with <paramref name="coverage"/> in [0, 1] (clamped; NaN counts as
-    /// full coverage, so a broken measurement fails closed).
+    /// full coverage, so a broken measurement fails closed): B4B's σ(c), at least <see cref="MinNoiseSigma"/>.
     /// </summary>
     public double SigmaFor(double coverage)
     {
         var clamped = double.IsNaN(coverage) ? 1 : Math.Clamp(coverage, 0, 1);
-        return B4BNoise.Sigma(clamped * 100, NoiseLambda, NoiseAlpha, NoiseBeta);
+        return Math.Max(MinNoiseSigma, B4BNoise.Sigma(clamped * 100, NoiseLambda, NoiseAlpha, NoiseBeta));
     }
 }

@@ -58,6 +58,11 @@ public sealed class DegradeOptionsValidator : IValidateOptions<DegradeOptions>
             errors.AddError($"{Section}:NoiseAlpha must be greater than {Section}:NoiseLambda.");
         }
 
+        if (!(options.MinNoiseSigma is >= 0 and <= 10))
+        {
+            errors.AddError($"{Section}:MinNoiseSigma must be between 0 and 10.");
+        }
+
         if (!(options.DefaultCoverage is >= 0 and <= 1))
         {
             errors.AddError($"{Section}:DefaultCoverage must be between 0 and 1.");
