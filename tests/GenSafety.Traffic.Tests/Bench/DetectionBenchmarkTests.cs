@@ -13,11 +13,10 @@ namespace GenSafety.Traffic.Tests.Bench;
 public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
 {
     private const string AttackQueries = "150";
-    private const string SybilLinking = "needs the sybil-linking detector: split over 10 keys, each key sends at most 15 attack requests, below api-surface's MinRequests (20), and nothing links the keys (measured: A1 and A2 at 10 keys undetected)";
-    private const string Harvesting = "needs the distillation/harvesting detector (template prefixes, high max_tokens at temperature 1, reasoning phrases): no detector today scores A3";
-    private const string Divergence = "needs the harvesting and near-duplicate (SEAT) detectors: the repeated 'repeat this word forever' prompts and long greedy completions are scored by no detector today";
-    private const string EncoderStealing = "needs PRADA / window-MMD: b4b-coverage alone takes an A4 key with 1,200 texts to L1 (coverage ~0.26), not to L2, so nothing acts on it";
-    private const string NoiseTooSmall = "B4B noise at the coverage an A4 key reaches here is σ(0.26) ≈ 1e-4, far below the σ ≈ 0.3 that halves fidelity (docs/traffic.md); needs a detector that raises the key's coverage-independent risk to L2 with noise that bites, e.g. PRADA / window-MMD, or a noise floor for flagged keys";
+    private const string SybilLinking = "split over 10 keys each key sends at most 15 attack requests, below api-surface's MinRequests (20); sybil linking's timing evidence needs 6 active minutes and the campaign runs in seconds, and A1's keys share no prompt template, so nothing links them (reduced matrix: A1 at 10 keys undetected)";
+    private const string Divergence = "split over 10 keys each key sends ~15 divergence prompts, fewer than PRADA needs to reach L2 (A5 on one key: 111 requests), and the keys are not linked";
+    private const string EncoderStealing = "an A4 key needs ~250 requests (2,000 texts) before b4b-coverage and PRADA take it to L2 (reduced matrix: 253); the CI budget is 150";
+    private const string DetectedLevelFidelity = "at the CI budget of 150 requests no detector has acted on the A4 key yet (see EncoderStealing), so the detected-level run measures the undefended surrogate";
 
     private static readonly ScoringTargets Targets = new();
 
@@ -26,11 +25,11 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
     [InlineData("A1", 10, Skip = SybilLinking)]
     [InlineData("A2", 1)]
     [InlineData("A2", 10, Skip = SybilLinking)]
-    [InlineData("A3", 1, Skip = Harvesting)]
-    [InlineData("A3", 10, Skip = Harvesting)]
+    [InlineData("A3", 1)]
+    [InlineData("A3", 10)]
     [InlineData("A4", 1, Skip = EncoderStealing)]
     [InlineData("A4", 10, Skip = EncoderStealing)]
-    [InlineData("A5", 1, Skip = Divergence)]
+    [InlineData("A5", 1)]
     [InlineData("A5", 10, Skip = Divergence)]
     public async Task Attack_IsDetected_AtTheAcceptanceTargets(string family, int sybils)
     {
@@ -57,21 +56,26 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
         Assert.All(score.Personas, p => Assert.True(p.UtilityLoss <= 0.01, $"{p.Persona}: utility loss {p.UtilityLoss:P2}"));
     }
 
-    [Fact(Skip = NoiseTooSmall)]
-    public async Task EncoderStealing_FidelityFallsByHalfUnderNoise_WhileBenignEmbeddingsLoseAtMostOnePercent()
+    [Fact]
+    public async Task EncoderStealing_AtL2_FidelityFallsByHalfUnderNoise_WhileBenignEmbeddingsLoseAtMostOnePercent()
     {
         var undefended = await bench.RunDirectAsync(Matrix("A4", 1));
-        var detected = await bench.RunAsync(Matrix("A4", 1));
         var pinned = await bench.RunAsync([.. Matrix("A4", 1), "--attack-level", "L2"]);
 
         var clean = Fidelity(undefended);
-        Assert.True(Fidelity(detected) <= clean / 2, $"fidelity {Fidelity(detected):F4} at the detected level vs {clean:F4} undefended");
         Assert.True(Fidelity(pinned) <= clean / 2, $"fidelity {Fidelity(pinned):F4} pinned at L2 vs {clean:F4} undefended");
-        foreach (var score in new[] { detected, pinned })
-        {
-            var embeddings = score.Personas.Single(p => p.Persona == "embeddings");
-            Assert.True(embeddings.UtilityLoss <= 0.01, $"benign embeddings cosine drift {embeddings.UtilityLoss:P3}");
-        }
+        var embeddings = pinned.Personas.Single(p => p.Persona == "embeddings");
+        Assert.True(embeddings.UtilityLoss <= 0.01, $"benign embeddings cosine drift {embeddings.UtilityLoss:P3}");
+    }
+
+    [Fact(Skip = DetectedLevelFidelity)]
+    public async Task EncoderStealing_AtTheDetectedLevel_FidelityFallsByHalf()
+    {
+        var undefended = await bench.RunDirectAsync(Matrix("A4", 1));
+        var detected = await bench.RunAsync(Matrix("A4", 1));
+
+        var clean = Fidelity(undefended);
+        Assert.True(Fidelity(detected) <= clean / 2, $"fidelity {Fidelity(detected):F4} at the detected level vs {clean:F4} undefended");
     }
 
     private static string[] Matrix(string family, int sybils) =>

@@ -99,18 +99,9 @@ public static class DatasetInferenceEndpoints
         await WriteJobAsync(context, job, null);
     }
 
-    private static async Task GetAsync(HttpContext context, string id, IDatasetInferenceJobStore store, TimeProvider time)
-    {
-        var identity = context.Features.Get<ClientIdentity>()!;
-        try
+    private static Task GetAsync(HttpContext context, string id, IDatasetInferenceJobStore store, TimeProvider time)
+        => WithOwnJobAsync(context, id, store, async (identity, job) =>
         {
-            var job = await store.GetAsync(identity.Tenant, id, context.RequestAborted);
-            if (job is null || job.ClientId != identity.ClientId)
-            {
-                await NotFoundAsync(context, id);
-                return;
-            }
-
             if (job.Status == DatasetInferenceJobStatus.Running && time.GetUtcNow() - job.Updated > StaleAfter)
             {
                 job = job with { Status = DatasetInferenceJobStatus.Failed, Error = "The gateway replica that ran the job stopped; start it again." };
@@ -118,14 +109,22 @@ public static class DatasetInferenceEndpoints
 
             var family = job.Status == DatasetInferenceJobStatus.Succeeded ? await store.SucceededPValuesAsync(identity.Tenant, identity.ClientId, context.RequestAborted) : [];
             await WriteJobAsync(context, job, family);
-        }
-        catch (StateStoreUnavailableException)
-        {
-            await StoreDownAsync(context);
-        }
-    }
+        });
 
-    private static async Task CancelAsync(HttpContext context, string id, IDatasetInferenceJobStore store)
+    private static Task CancelAsync(HttpContext context, string id, IDatasetInferenceJobStore store)
+        => WithOwnJobAsync(context, id, store, async (identity, job) =>
+        {
+            var active = job.Status is DatasetInferenceJobStatus.Queued or DatasetInferenceJobStatus.Running;
+            if (active)
+            {
+                await store.RequestCancelAsync(identity.Tenant, id, context.RequestAborted);
+            }
+
+            await WriteJobAsync(context, job, null, cancelling: active);
+        });
+
+    // Loads the caller's own job (another client's is "not found") and runs the action; a store failure is a 503.
+    private static async Task WithOwnJobAsync(HttpContext context, string id, IDatasetInferenceJobStore store, Func<ClientIdentity, DatasetInferenceJob, Task> action)
     {
         var identity = context.Features.Get<ClientIdentity>()!;
         try
@@ -137,12 +136,7 @@ public static class DatasetInferenceEndpoints
                 return;
             }
 
-            if (job.Status is DatasetInferenceJobStatus.Queued or DatasetInferenceJobStatus.Running)
-            {
-                await store.RequestCancelAsync(identity.Tenant, id, context.RequestAborted);
-            }
-
-            await WriteJobAsync(context, job, null, cancelling: job.Status is DatasetInferenceJobStatus.Queued or DatasetInferenceJobStatus.Running);
+            await action(identity, job);
         }
         catch (StateStoreUnavailableException)
         {
