@@ -88,20 +88,23 @@ public sealed class DatasetInferenceEndpointsTests(SharedRedisFixture redis) : I
     }
 
     [Fact]
-    public async Task ReferenceModel_AddsTheReferenceRatioFeature()
+    public async Task ReferenceModelAndSynonyms_AddTheirRatioFeatures()
     {
         await using var model = await ReferenceModelHost.StartAsync();
         await using var reference = await ReferenceModelHost.StartAsync(o => o.Order = 2);
         await using var gateway = await GatewayHost.StartAsync(model.Url, Args(
-            $"--GenSafety:DatasetInference:ReferenceAddress={reference.Url}/", "--GenSafety:DatasetInference:ReferenceModel=reference-bigram"));
+            $"--GenSafety:DatasetInference:ReferenceAddress={reference.Url}/", "--GenSafety:DatasetInference:ReferenceModel=reference-bigram",
+            "--GenSafety:DatasetInference:Perturbations:5=Synonym"));
         using var author = gateway.PublicWithKey(await gateway.CreateClientKeyAsync("author"));
 
         var id = await StartAsync(author, new { suspect = ReferenceDocuments.Members.Take(12), heldout = ReferenceDocuments.NonMembers.Take(12) });
         var ended = await WaitForEndAsync(author, id);
 
         Assert.Equal("succeeded", ended.GetProperty("status").GetString());
-        Assert.Contains(ended.GetProperty("report").GetProperty("feature_weights").EnumerateArray(), w => w.GetProperty("feature").GetString() == "ratio-reference");
-        Assert.Equal(24 * 7, ended.GetProperty("progress").GetProperty("total").GetInt64()); // original + 5 perturbations + reference
+        var features = ended.GetProperty("report").GetProperty("feature_weights").EnumerateArray().Select(w => w.GetProperty("feature").GetString()).ToList();
+        Assert.Contains("ratio-reference", features);
+        Assert.Contains("ratio-synonym", features);
+        Assert.Equal(24 * 8, ended.GetProperty("progress").GetProperty("total").GetInt64()); // original + 6 perturbations + reference
     }
 
     [Fact]

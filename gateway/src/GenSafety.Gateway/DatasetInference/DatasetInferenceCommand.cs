@@ -9,7 +9,7 @@ namespace GenSafety.Gateway.DatasetInference;
 /// <summary>
 /// The command line of dataset inference (the gateway's executable, first argument <c>dataset-inference</c>):
 /// <list type="bullet">
-/// <item><c>dataset-inference run --suspect S.jsonl --heldout H.jsonl --upstream URL --model M [--moments] [--top-logprobs 5] [--alpha 0.01] [--seed 1] [--api-key-env VAR] [--out report.json]</c>:
+/// <item><c>dataset-inference run --suspect S.jsonl --heldout H.jsonl --upstream URL --model M [--moments] [--top-logprobs 5] [--alpha 0.01] [--seed 1] [--api-key-env VAR] [--synonyms] [--out report.json]</c>:
 /// the same test as <c>POST /v1/dataset-inference</c>, straight against an upstream; JSONL lines are strings or objects with <c>text</c>.</item>
 /// <item><c>dataset-inference validate [--splits 200] [--split-documents 50] [--sizes 10,20,50,100] [--seed 1] [--model-order N] [--out-dir DIR]</c>:
 /// starts the reference model on loopback and runs <see cref="DatasetInferenceValidation"/>; prints markdown.</item>
@@ -118,7 +118,10 @@ public static class DatasetInferenceCommand
         var topLogprobs = int.Parse(options.GetValueOrDefault("top-logprobs", "5"), CultureInfo.InvariantCulture);
         var moments = options.TryGetValue("moments", out var flag) && flag != "false";
         var scorer = new UpstreamPromptScorer(http, upstream, model, apiKey, topLogprobs, moments, settings.BatchSize, budget);
-        return new DocumentFeatureExtractor(scorer, settings.Perturbations, seed);
+        var perturbations = options.TryGetValue("synonyms", out var synonyms) && synonyms != "false"
+            ? [.. settings.Perturbations, TextPerturbationKind.Synonym]
+            : settings.Perturbations;
+        return new DocumentFeatureExtractor(scorer, perturbations, seed, synonyms: DatasetInferenceUpstream.SynonymsFor(perturbations));
     }
 
     private static List<string> ReadDocuments(string path)

@@ -68,7 +68,10 @@ public sealed class DatasetInferenceServiceOptions
     /// <summary>Jobs queued or running on this replica; more are refused with 429.</summary>
     public int MaxQueuedJobs { get; set; } = 8;
 
-    /// <summary>The perturbations whose perplexity ratios are features.</summary>
+    /// <summary>
+    /// The perturbations whose perplexity ratios are features. <c>Synonym</c> (Maini et al.'s synonym substitution,
+    /// with the shipped WordNet lexicon of the watermarking library) is available but not in the default list.
+    /// </summary>
     public List<TextPerturbationKind> Perturbations { get; set; } =
         [TextPerturbationKind.Typos, TextPerturbationKind.WordDeletion, TextPerturbationKind.CharacterCase, TextPerturbationKind.Whitespace, TextPerturbationKind.Underscore];
 

@@ -25,8 +25,6 @@ public sealed class DatasetInferenceServiceOptionsValidator : IValidateOptions<D
         Check(errors, options.MaxScoredTextsPerJob >= 16, $"{S}:MaxScoredTextsPerJob must be at least 16.");
         Check(errors, options.MaxQueuedJobs is >= 1 and <= 1000, $"{S}:MaxQueuedJobs must be between 1 and 1000.");
         Check(errors, options.Perturbations.Distinct().Count() == options.Perturbations.Count, $"{S}:Perturbations must not repeat.");
-        Check(errors, !options.Perturbations.Contains(Detectors.DatasetInference.TextPerturbationKind.Synonym),
-            $"{S}:Perturbations: Synonym needs a lexicon, which this gateway does not ship yet.");
         Check(errors, options.Retention >= TimeSpan.FromMinutes(1), $"{S}:Retention must be at least one minute.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,5 +1,6 @@
 using GenSafety.Detectors.DatasetInference;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Watermarking.Text.Lexical;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.DatasetInference;
@@ -41,8 +42,12 @@ internal sealed class DatasetInferenceUpstream
         var reference = _options.ReferenceAddress is { } referenceAddress
             ? new UpstreamPromptScorer(http, referenceAddress, _options.ReferenceModel!, null, 0, false, _options.BatchSize, _budget, scored)
             : null;
-        return new DocumentFeatureExtractor(target, _options.Perturbations, seed, reference);
+        return new DocumentFeatureExtractor(target, _options.Perturbations, seed, reference, SynonymsFor(_options.Perturbations));
     }
+
+    /// <summary>The shipped WordNet synonym map when <paramref name="perturbations"/> include <c>Synonym</c>, else null.</summary>
+    public static IReadOnlyDictionary<string, string[]>? SynonymsFor(IReadOnlyList<TextPerturbationKind> perturbations)
+        => perturbations.Contains(TextPerturbationKind.Synonym) ? SynonymLexicon.Shared.ToSynonymMap() : null;
 
     private static Uri? ClusterAddress(IConfiguration configuration, string cluster)
     {

@@ -53,6 +53,16 @@ public sealed class SynonymLexicon
     /// <summary>Number of words in all groups.</summary>
     public int WordCount { get; }
 
+    /// <summary>Every group, in the lexicon's order (each word in exactly one).</summary>
+    public IEnumerable<IReadOnlyList<string>> Groups => _groups;
+
+    /// <summary>
+    /// Each word mapped to the other words of its group: the form the dataset-inference synonym perturbation takes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> ToSynonymMap()
+        => _groups.SelectMany(group => group.Select(word => (word, others: group.Where(w => w != word).ToArray())))
+            .ToDictionary(pair => pair.word, pair => pair.others, StringComparer.Ordinal);
+
     /// <summary>The group of <paramref name="word"/> (the word itself included), if it has one.</summary>
     public bool TryGetGroup(ReadOnlySpan<char> word, out IReadOnlyList<string> group)
     {
