@@ -136,6 +136,12 @@ public sealed class DatasetInferenceEndpointsTests(SharedRedisFixture redis) : I
         await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", new ByteArrayContent([0x7B, 0xFF, 0xFE, 0x7D])), HttpStatusCode.BadRequest, "invalid_request");
         var few = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight[..3], heldout = eight })), HttpStatusCode.BadRequest, "invalid_request");
         Assert.Equal("suspect", few.GetProperty("param").GetString());
+        var empty = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight, heldout = Array.Empty<string>() })), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("heldout", empty.GetProperty("param").GetString());
+        var missing = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight })), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("heldout", missing.GetProperty("param").GetString());
+        var blank = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight.Append("   ").ToArray(), heldout = eight })), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("suspect[8]", blank.GetProperty("param").GetString());
         var wrongType = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight, heldout = new object[] { 1, 2, 3, 4, 5, 6, 7, 8 } })), HttpStatusCode.BadRequest, "invalid_request");
         Assert.Equal("heldout[0]", wrongType.GetProperty("param").GetString());
         var alpha = await ErrorAssert.IsOpenAIErrorAsync(await author.PostAsync("/v1/dataset-inference", Json(new { suspect = eight, heldout = eight, alpha = 0.9 })), HttpStatusCode.BadRequest, "invalid_request");
