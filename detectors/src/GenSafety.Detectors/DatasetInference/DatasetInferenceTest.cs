@@ -59,12 +59,7 @@ public static class DatasetInferenceTest
     {
         ArgumentNullException.ThrowIfNull(rows);
         var order = rows.ToArray();
-        var random = new DeterministicRandom(DeterministicRandom.Derive((long)seed, stream));
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        new DeterministicRandom(DeterministicRandom.Derive((long)seed, stream)).Shuffle(order.AsSpan());
 
         var half = (order.Length + 1) / 2;
         return ([.. order[..half]], [.. order[half..]]);

@@ -50,6 +50,16 @@ public sealed class DeterministicRandom
     /// <summary>Uniform in [0, <paramref name="maxExclusive"/>).</summary>
     public int NextInt(int maxExclusive) => (int)(NextDouble() * maxExclusive);
 
+    /// <summary>Shuffles <paramref name="items"/> in place (Fisher–Yates, from the last item down).</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (var i = items.Length - 1; i > 0; i--)
+        {
+            var j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     /// <summary>Standard normal (Box–Muller, one value per two uniforms).</summary>
     public double NextGaussian()
     {

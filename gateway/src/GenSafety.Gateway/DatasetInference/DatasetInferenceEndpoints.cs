@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Unicode;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.State;
 using GenSafety.Detectors.Statistics;
 using Microsoft.Extensions.Options;
@@ -146,32 +148,36 @@ public static class DatasetInferenceEndpoints
 
     private static async Task<DatasetInferenceRequest> ReadAsync(HttpContext context, DatasetInferenceServiceOptions settings)
     {
+        var tooLarge = new DatasetInferenceRequestException($"The body is larger than {settings.MaxRequestBytes} bytes.", "body_size");
         if (context.Request.ContentLength > settings.MaxRequestBytes)
         {
-            throw new DatasetInferenceRequestException($"The body is larger than {settings.MaxRequestBytes} bytes.", "body_size");
+            throw tooLarge;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        BoundedBody.LiftServerLimit(context);
+        byte[] body;
+        try
         {
-            if (buffer.Length + read > settings.MaxRequestBytes)
-            {
-                throw new DatasetInferenceRequestException($"The body is larger than {settings.MaxRequestBytes} bytes.", "body_size");
-            }
+            body = await BoundedBody.ReadAsync(context.Request, settings.MaxRequestBytes, context.RequestAborted) ?? throw tooLarge;
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
+        {
+            throw new DatasetInferenceRequestException("The request body could not be read completely.", null);
+        }
 
-            buffer.Write(chunk, 0, read);
+        if (!Utf8.IsValid(body))
+        {
+            throw new DatasetInferenceRequestException("The request body is not valid UTF-8.", null);
         }
 
         try
         {
-            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            using var document = JsonDocument.Parse(body);
             return DatasetInferenceRequest.Parse(document.RootElement, settings);
         }
         catch (JsonException)
         {
-            throw new DatasetInferenceRequestException("The body is not valid JSON (or not UTF-8).", null);
+            throw new DatasetInferenceRequestException("The body is not valid JSON.", null);
         }
     }
 

@@ -47,7 +47,10 @@ internal sealed class DatasetInferenceUpstream
 
     /// <summary>The shipped WordNet synonym map when <paramref name="perturbations"/> include <c>Synonym</c>, else null.</summary>
     public static IReadOnlyDictionary<string, string[]>? SynonymsFor(IReadOnlyList<TextPerturbationKind> perturbations)
-        => perturbations.Contains(TextPerturbationKind.Synonym) ? SynonymLexicon.Shared.ToSynonymMap() : null;
+        => perturbations.Contains(TextPerturbationKind.Synonym) ? SynonymMap.Value : null;
+
+    // Built once: every job with the synonym perturbation shares it.
+    private static readonly Lazy<IReadOnlyDictionary<string, string[]>> SynonymMap = new(() => SynonymLexicon.Shared.ToSynonymMap());
 
     private static Uri? ClusterAddress(IConfiguration configuration, string cluster)
     {

@@ -84,11 +84,7 @@ public static class DatasetInferenceValidation
     private static List<ScoredDocument> Sample(List<ScoredDocument> documents, int n, DeterministicRandom random)
     {
         var order = documents.ToArray();
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        random.Shuffle(order.AsSpan());
 
         return [.. order.Take(n)];
     }

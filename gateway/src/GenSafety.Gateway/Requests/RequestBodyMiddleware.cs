@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Proxy;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Requests;
@@ -49,16 +47,11 @@ internal sealed class RequestBodyMiddleware
             return;
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            // Our own cap decides; Kestrel's default (30 MB) must not cut in first with a different error.
-            sizeFeature.MaxRequestBodySize = null;
-        }
-
+        BoundedBody.LiftServerLimit(context);
         byte[]? body;
         try
         {
-            body = await ReadBoundedAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
+            body = await BoundedBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
@@ -124,38 +117,6 @@ internal sealed class RequestBodyMiddleware
 
     // Returns null when the body exceeds the cap; never buffers more than cap + one read. With a Content-Length
     // (the usual case) the body is read straight into one exactly-sized array.
-    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, long cap, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is { } length)
-        {
-            var exact = new byte[length];
-            await request.Body.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            using var collected = new MemoryStream();
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (collected.Length + read > cap)
-                {
-                    return null;
-                }
-
-                collected.Write(buffer, 0, read);
-            }
-
-            return collected.ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     private static string Describe(JsonException ex)
         => ex.LineNumber is { } line ? $"error at line {line + 1}, position {ex.BytePositionInLine + 1}" : "invalid JSON";
 }
