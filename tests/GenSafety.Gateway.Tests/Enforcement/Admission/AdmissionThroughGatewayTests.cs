@@ -132,7 +132,8 @@ public sealed class AdmissionThroughGatewayTests
     {
         await using var redis = await RedisServerProcess.StartNewAsync();
         await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
-        string[] args = [.. Policies, $"--GenSafety:Redis:ConnectionString={redis.EndPoint}"];
+        // Detection off: 200 identical prompts from one key are an extraction pattern the detectors would block.
+        string[] args = [.. Policies, $"--GenSafety:Redis:ConnectionString={redis.EndPoint}", "--GenSafety:Detection:Enabled=false"];
         await using var first = await GatewayHost.StartAsync(upstream.Url, args);
         await using var second = await GatewayHost.StartAsync(upstream.Url, args);
         var key = await CreateClientAsync(first, "shared", "fifty-per-minute");
