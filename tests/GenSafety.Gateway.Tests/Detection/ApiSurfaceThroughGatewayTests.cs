@@ -22,6 +22,18 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
         => $$"""{"model":"reference-ngram","messages":[{"role":"user","content":"{{prompt}}"}],"max_tokens":1,"temperature":0,"logprobs":true,"top_logprobs":{{topLogprobs}},"logit_bias":"""
             + "{" + bias + "}}";
 
+    // A classifier app labels different reviews (the same review sent again and again would be a near-duplicate
+    // flood, which the near-duplicate detector rightly flags).
+    private static string Review(int i)
+    {
+        string[] products = ["The blender", "This kettle", "My new phone case", "The hiking boots", "This desk lamp", "The garden hose", "These headphones"];
+        string[] verdicts = ["arrived on time and", "broke after a week, and", "looks cheap but", "is exactly as described;", "was a gift that"];
+        string[] details = ["the motor is quiet", "customer support never answered", "the colour faded in the sun", "it charges in an hour",
+            "the stitching came loose", "my kids love it", "the manual is useless", "it fits perfectly", "shipping took a month",
+            "it smells of plastic", "I would buy it again"];
+        return $"{products[i % products.Length]} {verdicts[i / products.Length % verdicts.Length]} {details[i * 3 % details.Length]}.";
+    }
+
     [Fact]
     public async Task LogitExtraction_RaisesRiskThroughApiSurface_UpTheLadder_BenignClassifierStaysL0()
     {
@@ -38,7 +50,7 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
             var block = string.Join(',', Enumerable.Range(1000 + (20 * i), 20).Select(t => $"\"{t}\":100"));
             var attack = await extractor.PostAsync("/v1/chat/completions", Json(Chat($"Prompt {i % 5}: The", block, 20)));
             refused += attack.StatusCode == HttpStatusCode.OK ? 0 : 1;
-            var benign = await classifier.PostAsync("/v1/chat/completions", Json(Chat($"Review {i}: great product, works well. Sentiment:", "\"13022\":100,\"3160\":-100", 2)));
+            var benign = await classifier.PostAsync("/v1/chat/completions", Json(Chat($"Review: {Review(i)} Sentiment:", "\"13022\":100,\"3160\":-100", 2)));
             Assert.Equal(HttpStatusCode.OK, benign.StatusCode);
         }
 
@@ -50,7 +62,10 @@ public sealed class ApiSurfaceThroughGatewayTests(SharedRedisFixture redis) : IC
         var reason = detail.GetProperty("enforcement").GetProperty("reasons").EnumerateArray().Single(r => r.GetProperty("source").GetString() == "api-surface");
         Assert.True(reason.GetProperty("score").GetDouble() >= 0.5, reason.ToString());
         Assert.Contains("logit_bias 100%", reason.GetProperty("reason").GetString());
-        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("actor").GetString() == "api-surface" && e.GetProperty("to").GetString() != "L0");
+        // The level change is audited with api-surface's word: its own write, or fusion's when another detector
+        // (near-duplicate on the repeated prompts) scored in the same batch.
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("to").GetString() != "L0"
+            && (e.GetProperty("actor").GetString() == "api-surface" || e.GetProperty("reason").GetString()!.Contains("api-surface", StringComparison.Ordinal)));
         Assert.Equal("L0", benignDetail.GetProperty("enforcement").GetProperty("level").GetString());
         Assert.DoesNotContain(benignDetail.GetProperty("enforcement").GetProperty("reasons").EnumerateArray(), r => r.GetProperty("source").GetString() == "api-surface");
 
