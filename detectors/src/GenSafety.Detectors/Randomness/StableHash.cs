@@ -5,7 +5,7 @@ namespace GenSafety.Detectors.Randomness;
 /// <see cref="HashCode"/>, which is randomised per process): hashed features and seeded projections must agree
 /// across gateway replicas that share state in Redis.
 /// </summary>
-internal static class StableHash
+public static class StableHash
 {
     /// <summary>FNV-1a 64-bit offset basis.</summary>
     public const ulong FnvOffset = 14695981039346656037UL;

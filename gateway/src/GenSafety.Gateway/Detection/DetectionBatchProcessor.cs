@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GenSafety.Gateway.Detection.Campaigns;
 using GenSafety.Gateway.Detection.Sybil;
 using GenSafety.Gateway.State;
 
@@ -12,7 +13,8 @@ namespace GenSafety.Gateway.Detection;
 /// those cost the affected events, are logged and counted in <c>gensafety.detection.errors</c>.
 /// </summary>
 internal sealed class DetectionBatchProcessor(
-    EnabledDetectors detectors, PromptEmbedding embedding, DetectorRunner runner, RiskWriter risk, SybilLinker sybil, DetectionMetrics metrics,
+    EnabledDetectors detectors, PromptEmbedding embedding, DetectorRunner runner, RiskWriter risk, CampaignTracker campaigns, SybilLinker sybil,
+    DetectionMetrics metrics,
     ILogger<DetectionBatchProcessor> logger)
 {
     public async Task ProcessAsync(IReadOnlyList<QueryObservation> batch, CancellationToken cancellationToken)
@@ -26,6 +28,7 @@ internal sealed class DetectionBatchProcessor(
                 await embedding.EmbedAsync(clients, cancellationToken);
                 var results = await runner.RunAsync(clients, cancellationToken);
                 await risk.WriteAsync(clients, results, cancellationToken);
+                await campaigns.TrackAsync(clients, cancellationToken);
                 await sybil.RecordAsync(clients, cancellationToken);
             }
         }

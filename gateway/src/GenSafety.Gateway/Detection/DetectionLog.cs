@@ -58,4 +58,12 @@ internal static partial class DetectionLog
     [LoggerMessage(EventId = 4513, EventName = "SybilActivityNotRecorded", Level = LogLevel.Warning,
         Message = "Recording {Count} clients' activity for sybil linking failed; they are missing from the next pass.")]
     public static partial void SybilActivityNotRecorded(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 4514, EventName = "CampaignRaised", Level = LogLevel.Information,
+        Message = "Campaign signature {Kind} in tenant {Tenant}: risk {Risk} written to {Members} clients.")]
+    public static partial void CampaignRaised(ILogger logger, string tenant, string kind, int members, double risk);
+
+    [LoggerMessage(EventId = 4515, EventName = "CampaignNotTracked", Level = LogLevel.Warning,
+        Message = "Recording a campaign signature {Kind} of tenant {Tenant} failed; this batch's requests are missing from it.")]
+    public static partial void CampaignNotTracked(ILogger logger, string tenant, string kind, Exception exception);
 }

@@ -28,6 +28,8 @@ public sealed class DetectionMetrics
     private readonly Histogram<double> _sybilPass;
     private readonly Counter<long> _sybilClusters;
     private readonly Counter<long> _sybilPropagations;
+    private readonly Counter<long> _campaignRequests;
+    private readonly Counter<long> _campaignWrites;
     private Func<int>? _queueDepth;
 
     /// <summary>Creates the instruments.</summary>
@@ -42,10 +44,12 @@ public sealed class DetectionMetrics
         _batchSize = meter.CreateHistogram<long>("gensafety.detection.batch.size", unit: "{event}", description: "Events per micro-batch.");
         _score = meter.CreateHistogram<double>("gensafety.detection.score", unit: "1", description: "Detector scores in [0, 1], one per client and micro-batch, by detector.");
         _riskWrites = meter.CreateCounter<long>("gensafety.detection.risk.writes", unit: "{write}", description: "Fused risk signals written to the enforcement state.");
-        _errors = meter.CreateCounter<long>("gensafety.detection.errors", unit: "{error}", description: "Detection failures by stage (parse, embed, detector, state, risk, sybil).");
+        _errors = meter.CreateCounter<long>("gensafety.detection.errors", unit: "{error}", description: "Detection failures by stage (parse, embed, detector, state, risk, sybil, campaign).");
         _sybilPass = meter.CreateHistogram<double>("gensafety.detection.sybil.pass.duration", unit: "s", description: "One sybil-linking pass over one tenant's recently active clients.");
         _sybilClusters = meter.CreateCounter<long>("gensafety.detection.sybil.clusters", unit: "{cluster}", description: "Clusters of two or more linked clients found by sybil-linking passes.");
         _sybilPropagations = meter.CreateCounter<long>("gensafety.detection.sybil.propagations", unit: "{write}", description: "Cluster risk written to a linked member (source sybil-link).");
+        _campaignRequests = meter.CreateCounter<long>("gensafety.detection.campaign.requests", unit: "{request}", description: "Requests recorded under a campaign signature, by kind.");
+        _campaignWrites = meter.CreateCounter<long>("gensafety.detection.campaign.writes", unit: "{write}", description: "Campaign risk written to a member of a signature (source campaign), by kind.");
     }
 
     /// <summary>Reports <paramref name="depth"/> as the queue depth gauge.</summary>
@@ -95,6 +99,12 @@ public sealed class DetectionMetrics
     /// <summary>Counts one cluster risk written to a member.</summary>
     public void SybilPropagated() => _sybilPropagations.Add(1);
 
+    /// <summary>Counts a batch's requests recorded under a campaign signature of <paramref name="kind"/>.</summary>
+    public void CampaignSignature(string kind, int requests) => _campaignRequests.Add(requests, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Counts one campaign risk written to a member.</summary>
+    public void CampaignRiskWritten(string kind) => _campaignWrites.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordScore(string detector, double score) => _score.Record(score, new KeyValuePair<string, object?>("detector", detector));
 }
@@ -119,4 +129,7 @@ public static class DetectionStages
 
     /// <summary>Recording activity for sybil linking, or a linking pass.</summary>
     public const string Sybil = "sybil";
+
+    /// <summary>Recording or scoring a campaign signature.</summary>
+    public const string Campaign = "campaign";
 }

@@ -1,6 +1,7 @@
 using GenSafety.Detectors.Extraction;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Detection.ApiSurface;
+using GenSafety.Gateway.Detection.Campaigns;
 using GenSafety.Gateway.Detection.Coverage;
 using GenSafety.Gateway.Detection.Fusion;
 using GenSafety.Gateway.Detection.Harvesting;
@@ -26,7 +27,7 @@ public static class DetectionServiceCollectionExtensions
     /// queue, the background pipeline, the response observers, the detector state store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the <c>analytic</c> fusion and the detectors
     /// <c>api-surface</c>, <c>b4b-coverage</c>, <c>prada</c>, <c>near-duplicate</c>, <c>harvesting</c>, <c>window-mmd</c>
-    /// (scoring only tenants with a benign reference, loaded at start) and sybil linking. Needs the enforcement services (<c>AddAdmission</c>) for
+    /// (scoring only tenants with a benign reference, loaded at start), campaign signatures and sybil linking. Needs the enforcement services (<c>AddAdmission</c>) for
     /// <c>IRiskStore</c>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddDetection(this IServiceCollection services, IConfiguration configuration)
@@ -71,6 +72,12 @@ public static class DetectionServiceCollectionExtensions
             services.AddSingleton<IClientDetectionData>(static sp => sp.GetRequiredService<ISybilActivityStore>());
         }
 
+        services.AddOptionsWithValidateOnStart<CampaignOptions, CampaignOptionsValidator>().Bind(configuration.GetSection(CampaignOptions.SectionName));
+        services.TryAddSingleton<ICampaignStore>(static sp =>
+            sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
+                ? ActivatorUtilities.CreateInstance<RedisCampaignStore>(sp)
+                : ActivatorUtilities.CreateInstance<InMemoryCampaignStore>(sp));
+        services.TryAddSingleton<CampaignTracker>();
         services.TryAddSingleton<WindowMmdReferences>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WindowMmdReferenceLoader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DetectionPipeline>());
