@@ -21,6 +21,8 @@ internal sealed record RunOptions
     public required IReadOnlyList<string> Targets { get; init; }
     public required IReadOnlyList<string> Scenarios { get; init; }
     public required int Concurrency { get; init; }
+    /// <summary>Open loop at this many requests per second per scenario and target (0: closed loop).</summary>
+    public required double Rate { get; init; }
     public required TimeSpan Warmup { get; init; }
     public required TimeSpan Duration { get; init; }
     public required int Rounds { get; init; }
@@ -66,7 +68,7 @@ internal sealed record RunOptions
     public string Label(string target) => target == GatewayB ? GatewayBLabel : target;
 
     public const string Usage = """
-        GenSafety load tests: closed-loop load against the reference model directly, bare YARP and the gateway
+        GenSafety load tests: closed-loop (or fixed-rate open-loop) load against the reference model directly, bare YARP and the gateway
         (optionally a second gateway configuration, gateway-b, in the same interleaved run).
 
         usage: GenSafety.LoadTests run [options]       measure (default: direct, bare, gateway)
@@ -77,7 +79,9 @@ internal sealed record RunOptions
         options (durations: 15, 15s, 500ms, 2m):
           --targets LIST            subset of direct,bare,gateway,gateway-b  [direct,bare,gateway; selftest adds gateway-b]
           --scenarios LIST          subset of chat,chat-stream               [chat,chat-stream]
-          --concurrency N           closed-loop workers (and connections)    [32]
+          --concurrency N           closed-loop workers (and connections); with --rate, most requests in flight  [32]
+          --rate N                  open loop: start N requests per second on a fixed schedule, latency from each
+                                    scheduled start (no coordinated omission); 0 = closed loop  [0]
           --warmup D                warm-up before a target's first slice    [15s]
           --duration D              measured time per scenario per target    [15s]
           --rounds N                slices per target, interleaved           [3]
@@ -114,6 +118,7 @@ internal sealed record RunOptions
             Targets = reader.List("targets", defaults.Targets, AllTargets),
             Scenarios = reader.List("scenarios", defaults.Scenarios, AllScenarios),
             Concurrency = reader.Int("concurrency", defaults.Concurrency, 1, 4096),
+            Rate = reader.Double("rate", defaults.Rate, 0, 100_000),
             Warmup = reader.Duration("warmup", defaults.Warmup, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Duration = reader.Duration("duration", defaults.Duration, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(1)),
             Rounds = reader.Int("rounds", defaults.Rounds, 1, 100),
@@ -157,6 +162,7 @@ internal sealed record RunOptions
         Targets = DefaultTargets,
         Scenarios = AllScenarios,
         Concurrency = 32,
+        Rate = 0,
         Warmup = TimeSpan.FromSeconds(15),
         Duration = TimeSpan.FromSeconds(15),
         Rounds = 3,

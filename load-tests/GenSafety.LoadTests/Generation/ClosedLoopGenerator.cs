@@ -84,34 +84,17 @@ internal sealed class ClosedLoopGenerator(HttpMessageInvoker client, TimeSpan re
                 RequestOutcome outcome;
                 try
                 {
-                    outcome = await scenario.SendAsync(client, target, buffer, timeout.Token);
+                    outcome = await RequestSender.SendAsync(client, scenario, target, buffer, timeout.Token, abort);
                 }
                 catch (OperationCanceledException) when (abort.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (OperationCanceledException)
-                {
-                    outcome = RequestOutcome.Failed("timeout", transport: true);
-                }
-                catch (HttpRequestException ex)
-                {
-                    outcome = RequestOutcome.Failed($"transport: {ex.HttpRequestError}", transport: true);
-                }
-                catch (IOException ex)
-                {
-                    outcome = RequestOutcome.Failed($"io: {ex.GetType().Name}", transport: true);
-                }
-                catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ObjectDisposedException)
-                {
-                    // Anything else a broken response can raise is counted, never fatal to the run.
-                    outcome = RequestOutcome.Failed($"exception: {ex.GetType().Name}", transport: true);
-                }
 
                 var end = Stopwatch.GetTimestamp();
                 if (window.Contains(end))
                 {
-                    Record(own, outcome, start, end);
+                    RequestSender.Record(own, outcome, start, end);
                 }
 
                 if (!timeout.TryReset())
@@ -130,18 +113,6 @@ internal sealed class ClosedLoopGenerator(HttpMessageInvoker client, TimeSpan re
         {
             timeout.Dispose();
         }
-    }
-
-    private static void Record(SliceResult result, RequestOutcome outcome, long start, long end)
-    {
-        if (!outcome.Success)
-        {
-            result.RecordError(outcome.Error!);
-            return;
-        }
-
-        var firstToken = outcome.FirstTokenTimestamp == 0 ? 0 : LatencyHistograms.ToMicros(start, outcome.FirstTokenTimestamp);
-        result.RecordSuccess(LatencyHistograms.ToMicros(start, end), firstToken);
     }
 
     /// <summary>The measured window in <see cref="Stopwatch"/> timestamps; workers read it without locks.</summary>

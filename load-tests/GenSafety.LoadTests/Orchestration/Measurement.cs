@@ -25,7 +25,8 @@ internal static class Measurement
     {
         using var handler = CreateHandler(options.Concurrency);
         using var client = new HttpMessageInvoker(handler, disposeHandler: false);
-        var generator = new ClosedLoopGenerator(client, options.RequestTimeout);
+        var closedLoop = new ClosedLoopGenerator(client, options.RequestTimeout);
+        var openLoop = new OpenLoopGenerator(client, options.RequestTimeout);
         var slice = options.Duration / options.Rounds;
         var results = new List<MeasuredTarget>();
 
@@ -43,7 +44,9 @@ internal static class Measurement
                 {
                     var warmup = round == 0 ? options.Warmup : options.RewarmUp;
                     var name = target.Load.Name;
-                    var measured = await generator.RunAsync(scenario, target.Load, options.Concurrency, warmup, slice, meters[name], cancellationToken);
+                    var measured = options.Rate > 0
+                        ? await openLoop.RunAsync(scenario, target.Load, options.Rate, options.Concurrency, warmup, slice, meters[name], cancellationToken)
+                        : await closedLoop.RunAsync(scenario, target.Load, options.Concurrency, warmup, slice, meters[name], cancellationToken);
                     stack.EnsureAllRunning();
                     totals[name].Add(measured);
                     log.WriteLine(

@@ -41,7 +41,7 @@ internal static class RunCommand
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
             using var stack = await TargetStack.StartAsync(options, http, log, cancellationToken);
             log.WriteLine($"measuring {string.Join(", ", options.Scenarios)} on {string.Join(", ", options.Targets)}: " +
-                $"concurrency {options.Concurrency}, {options.Duration.TotalSeconds:0.#} s per target in {options.Rounds} slice(s)");
+                (options.Rate > 0 ? $"open loop {options.Rate:0.###}/s, at most {options.Concurrency} in flight, " : $"concurrency {options.Concurrency}, ") + $"{options.Duration.TotalSeconds:0.#} s per target in {options.Rounds} slice(s)");
             var measured = await Measurement.RunAsync(options, stack, log, cancellationToken);
             var report = ReportBuilder.Build(options, machine.Finish(), measured);
             Write(options, report);

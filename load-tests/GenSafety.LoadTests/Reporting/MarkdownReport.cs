@@ -14,7 +14,9 @@ internal static class MarkdownReport
         md.AppendLine("# GenSafety load-test baseline").AppendLine();
         md.AppendLine($"{m.StartedUtc}, {m.LogicalCores} logical cores ({m.Cpu}), {m.Os}, {m.Runtime}, commit {m.GitCommit ?? "n/a"}; " +
             $"load average {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end.").AppendLine();
-        md.AppendLine($"Closed loop, {p.Concurrency} concurrent connections; per scenario and target {Seconds(p.WarmupSeconds)} warm-up, then " +
+        md.AppendLine((p.Rate > 0
+                ? $"Open loop at {p.Rate:0.###} requests per second (latency from each scheduled start), at most {p.Concurrency} in flight; per scenario"
+                : $"Closed loop, {p.Concurrency} concurrent connections; per scenario") + $" and target {Seconds(p.WarmupSeconds)} warm-up, then " +
             $"{Seconds(p.DurationSeconds)} measured in {p.Rounds} interleaved slice(s). Upstream: {p.Upstream}" +
             (p.Upstream == "echo" && p.EchoStreamPauseMs > 0 ? $" ({p.EchoStreamPauseMs:0.###} ms pause after the first streamed token)" : string.Empty) + $"; children GC {p.Gc}, " +
             $"log level {p.ChildLogLevel}; max_tokens {p.MaxTokens}.").AppendLine();

@@ -99,6 +99,7 @@ internal static class ReportBuilder
         o.Targets,
         o.Scenarios,
         o.Concurrency,
+        o.Rate,
         o.Warmup.TotalSeconds,
         o.Duration.TotalSeconds,
         o.Rounds,

@@ -14,6 +14,7 @@ internal sealed record RunParameters(
     IReadOnlyList<string> Targets,
     IReadOnlyList<string> Scenarios,
     int Concurrency,
+    double Rate,
     double WarmupSeconds,
     double DurationSeconds,
     int Rounds,
