@@ -11,7 +11,7 @@ namespace GenSafety.Traffic.Cli;
 /// <summary>
 /// <c>run</c>: for each campaign, provisions its clients, plays it against the target, and writes the campaign
 /// header, every request, one summary per client (with the gateway's enforcement state when the admin API is
-/// known) and the attack's report to the JSONL file; prints a summary per campaign.
+/// known; each campaign in a tenant of its own, <see cref="TenantOf"/>) and the attack's report to the JSONL file; prints a summary per campaign.
 /// </summary>
 public static class RunCommand
 {
@@ -21,7 +21,7 @@ public static class RunCommand
         using var transport = new HttpTrafficTransport(options.Target!, options.Models, options.RequestTimeout, options.Runner.Concurrency, options.SolveProofOfWork);
         using var adminHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var provisioner = options.Admin is not null
-            ? ClientProvisioner.ThroughAdmin(new GatewayAdmin(adminHttp, options.Admin, options.AdminToken!, options.Tenant), options.Policy)
+            ? null
             : options.KeysFile is not null
                 ? ClientProvisioner.FromList(ClientProvisioner.ReadKeysFile(options.KeysFile))
                 : ClientProvisioner.Placeholder();
@@ -33,14 +33,16 @@ public static class RunCommand
         {
             var campaign = Campaign.Build(spec);
             log.Write(new CampaignHeader(campaign, options));
-            await provisioner.ProvisionAsync(campaign, cancellationToken);
+            var campaignProvisioner = provisioner ?? ClientProvisioner.ThroughAdmin(
+                new GatewayAdmin(adminHttp, options.Admin!, options.AdminToken!, TenantOf(campaign, options)), options.Policy);
+            await campaignProvisioner.ProvisionAsync(campaign, cancellationToken);
             if (options.AttackLevel is { } level)
             {
-                await provisioner.PinAttackersAsync(campaign, level, cancellationToken);
+                await campaignProvisioner.PinAttackersAsync(campaign, level, cancellationToken);
             }
 
             var outcome = await runner.RunAsync(campaign, log, cancellationToken);
-            var summaries = await ClientSummary.ForCampaignAsync(outcome, provisioner.Admin, cancellationToken);
+            var summaries = await ClientSummary.ForCampaignAsync(outcome, campaignProvisioner.Admin, cancellationToken);
             foreach (var summary in summaries)
             {
                 log.Write(summary);
@@ -64,6 +66,18 @@ public static class RunCommand
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"records: {Path.GetFullPath(options.Out)}"));
         return 0;
+    }
+
+    /// <summary>
+    /// The tenant a campaign's clients are created in: <c>--tenant</c> for a single campaign, else
+    /// <c>{tenant}-{campaign id}</c>, so that tenant-wide state (campaign signatures, sybil activity) built by one
+    /// campaign never carries over into the next one of the same run.
+    /// </summary>
+    public static string TenantOf(Campaign campaign, TrafficRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Campaigns.Count == 1 ? options.Tenant : $"{options.Tenant}-{campaign.Id}";
     }
 
     /// <summary>Clean embeddings of <paramref name="texts"/> from an undefended endpoint, in batches of 32.</summary>

@@ -61,10 +61,10 @@ public static partial class DivergencePromptDetector
         return (best, bestRun);
     }
 
-    [GeneratedRegex(@"\b(repeat|say|write|print|output|type|echo|spell|chant|keep\s+(saying|writing|repeating|printing))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(repeat|say|write|print|output|type|echo|spell|chant|(keep|go\s+on)\s+(saying|writing|repeating|printing|typing|outputting|producing|generating))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RepeatVerb();
 
-    [GeneratedRegex(@"\b(forever|for\s+ever|indefinitely|infinitely|endlessly|eternally|non-?stop|without\s+(stopping|end|a\s+break)|over\s+and\s+over|until\s+(you\s+(can'?t|cannot|run\s+out)|the\s+end|i\s+say\s+stop)|infinite(ly)?\s+(times|number)|\d{3,}\s+times|(a\s+)?(thousand|million|billion)\s+times)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(forever|for\s+ever|indefinitely|infinitely|endlessly|eternally|non-?stop|without\s+(stopping|end|a\s+break)|over\s+and\s+over|until\s+(you\s+(can'?t|cannot|run\s+out)|the\s+end|i\s+say\s+stop)|infinite(ly)?\s+(times|number)|\d{3,}\s+times|(a\s+)?(thousand|million|billion)\s+times|again\s+and\s+again|on\s+and\s+on|as\s+many\s+times\s+as\s+(you\s+can|possible)|never\s+stop(ping)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Unbounded();
 
     [GeneratedRegex("[\"\u201C\u201D](?<w>[^\"\u201C\u201D]{1,400})[\"\u201C\u201D]", RegexOptions.CultureInvariant)]

@@ -28,6 +28,15 @@ public sealed class CampaignScoreTests
     }
 
     [Fact]
+    public void Coverage_PoolsBucketsBeyondWhatOneClientMayCover_OnlyAcrossClients()
+    {
+        Assert.Equal(0, CampaignScore.Of(CampaignKinds.Coverage, new CampaignTotals(10, 410, 60), Options).Score);
+        Assert.Equal(0.55, CampaignScore.Of(CampaignKinds.Coverage, new CampaignTotals(10, 411, 60), Options).Score, 3);
+        Assert.Equal(1, CampaignScore.Of(CampaignKinds.Coverage, new CampaignTotals(10, 2048, 300), Options).Score);
+        Assert.Equal(0, CampaignScore.Of(CampaignKinds.Coverage, new CampaignTotals(1, 4000, 300), Options).Score);
+    }
+
+    [Fact]
     public void Reason_NamesTheEvidence_NeverAClient()
     {
         var (_, reason) = CampaignScore.Of(CampaignKinds.Sweep, new CampaignTotals(12, 77, 36), Options);

@@ -124,6 +124,46 @@ public sealed class CampaignsThroughGatewayTests(SharedRedisFixture redis) : ICl
         }
     }
 
+    [Fact]
+    public async Task EncoderStealing_BroadBatchesOverKeys_NoiseEveryKey_WhileATopicIndexerStaysL0()
+    {
+        await using var model = await ReferenceModelHost.StartAsync();
+        // A small free coverage keeps the test short; the default (410 buckets) needs about 60 broad batches.
+        await using var gateway = await GatewayHost.StartAsync(model.Url, Args(redis, _prefix, "--GenSafety:Detection:Campaigns:CoverageFreeBuckets=40"));
+        var sybils = await KeysAsync(gateway, "encoder-thief", 3);
+        using var indexer = gateway.PublicWithKey(await CreateClientAsync(gateway, "bread-indexer"));
+        string[] sentences =
+        [
+            "The volcano erupted after centuries of silence.", "Tax deductions for home offices changed this year.", "Knitting a scarf takes patience and good wool.",
+            "Jazz musicians improvise over chord changes.", "Orbital mechanics explains satellite transfers.", "Sourdough needs a lively starter and time.",
+            "Chess openings reward early central control.", "Tide pools host anemones and small crabs.", "Trams returned to many European city centres.",
+            "Beekeepers check their hives for mites in spring.", "Glaciers carve U-shaped valleys over millennia.", "Poker players weigh pot odds before calling.",
+            "Quarterly earnings beat analyst expectations.", "The violin concerto premiered in Vienna.", "Mitochondria supply most of a cell's energy.",
+            "Rust's borrow checker prevents data races.", "Medieval castles used moats for defence.", "Marathon runners taper before race day.",
+            "Coral reefs bleach when the sea warms.", "The treaty ended decades of border disputes.", "Watercolour paint dries lighter than it looks.",
+            "Vaccines train the immune system safely.", "A mortgage's interest compounds monthly.", "Owls hunt silently thanks to soft feathers.",
+        ];
+
+        for (var i = 0; i < 9; i++)
+        {
+            // Eight unrelated sentences (MiniLM mean pairwise cosine ≈ 0.1; one topic's questions ≈ 0.3).
+            var broad = Enumerable.Range(0, 8).Select(j => $"{sentences[((i * 7) + (j * 3)) % sentences.Length]} ({i})");
+            var steal = await sybils[i % 3].PostAsync("/v1/embeddings", Json(JsonSerializer.Serialize(new { model = "reference-minilm", input = broad })));
+            Assert.True(steal.IsSuccessStatusCode, steal.StatusCode.ToString());
+            var bread = Enumerable.Range(0, 8).Select(j => $"Bread question {i}-{j}: how long should sourdough dough proof before baking?");
+            Assert.Equal(HttpStatusCode.OK, (await indexer.PostAsync("/v1/embeddings", Json(JsonSerializer.Serialize(new { model = "reference-minilm", input = bread })))).StatusCode);
+        }
+
+        for (var k = 0; k < 3; k++)
+        {
+            var detail = await WaitAsync(gateway, $"encoder-thief-{k}", d => Level(d) >= 2);
+            Assert.True(Level(detail) >= 2, detail.ToString());
+            Assert.Contains(Reasons(detail), r => r.Source == "campaign" && r.Reason.StartsWith("broad embeddings batches from 3 clients", StringComparison.Ordinal));
+        }
+
+        Assert.Equal("L0", (await GetAsync(gateway, "/admin/clients/bread-indexer")).GetProperty("enforcement").GetProperty("level").GetString());
+    }
+
     private static async Task<List<HttpClient>> KeysAsync(GatewayHost gateway, string name, int count)
     {
         var clients = new List<HttpClient>();

@@ -66,6 +66,31 @@ public sealed class CampaignOptions
     /// </summary>
     public double DivergenceMaxScore { get; set; } = 0.75;
 
+    /// <summary>An embeddings request with at least this many inputs may be a broad batch. Default 4.</summary>
+    public int CoverageMinBatch { get; set; } = 4;
+
+    /// <summary>
+    /// A batch whose returned vectors' mean pairwise cosine is below this is broad (texts from all over the space),
+    /// [-1, 1]. Default 0.15: MiniLM gives ≈ 0.04 for eight sentences on eight topics, ≈ 0.13 for word salad, 0.26–0.37
+    /// for eight questions on one topic.
+    /// </summary>
+    public double CoverageMaxMeanCosine { get; set; } = 0.15;
+
+    /// <summary>
+    /// B4B buckets (of 4,096 in the first projection) that the tenant's broad batches, all clients together, may cover
+    /// for free. Default 410: the 10 % one client may cover (<c>b4b-coverage</c>'s <c>EmbeddingFreeCoverage</c>).
+    /// </summary>
+    public int CoverageFreeBuckets { get; set; } = 410;
+
+    /// <summary>Pooled buckets at which the coverage score reaches 1. Default 2048 (50 %).</summary>
+    public int CoverageSaturatingBuckets { get; set; } = 2048;
+
+    /// <summary>Clients the pooled coverage needs (one client alone is <c>b4b-coverage</c>'s). Default 2.</summary>
+    public int CoverageMinClients { get; set; } = 2;
+
+    /// <summary>Seed of the B4B projection the buckets come from; the same on every replica. Default 42.</summary>
+    public long CoverageSeed { get; set; } = 42;
+
     /// <summary>Risk a signature writes when its evidence just passes the free amount, [0.3, 1]. Default 0.55 (L2).</summary>
     public double OnsetScore { get; set; } = 0.55;
 }

@@ -25,6 +25,11 @@ public sealed class CampaignOptionsValidator : IValidateOptions<CampaignOptions>
         Check(options.HarvestMinClients is >= 1 and <= 1000, "HarvestMinClients must be between 1 and 1000.");
         Check(options.DivergenceFreePrompts >= 0 && options.DivergenceSaturatingPrompts > options.DivergenceFreePrompts,
             "DivergenceFreePrompts must be at least 0 and below DivergenceSaturatingPrompts.");
+        Check(options.CoverageMinBatch is >= 2 and <= 2048, "CoverageMinBatch must be between 2 and 2048.");
+        Check(options.CoverageMaxMeanCosine is >= -1 and <= 1, "CoverageMaxMeanCosine must lie in [-1, 1].");
+        Check(options.CoverageFreeBuckets >= 0 && options.CoverageSaturatingBuckets > options.CoverageFreeBuckets && options.CoverageSaturatingBuckets <= 4096,
+            "CoverageFreeBuckets must be at least 0 and below CoverageSaturatingBuckets, which is at most 4096.");
+        Check(options.CoverageMinClients is >= 1 and <= 1000, "CoverageMinClients must be between 1 and 1000.");
         Check(options.DivergenceMaxScore is > 0.5 and <= 1, "DivergenceMaxScore must be above 0.5 and at most 1.");
         Check(options.OnsetScore is >= 0.3 and <= 1 && options.OnsetScore <= options.DivergenceMaxScore, "OnsetScore must lie in [0.3, 1] and not exceed DivergenceMaxScore.");
         return errors.Build();

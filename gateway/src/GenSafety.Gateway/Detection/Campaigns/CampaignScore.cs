@@ -6,7 +6,7 @@ namespace GenSafety.Gateway.Detection.Campaigns;
 /// A signature's risk from its pooled evidence. Nothing up to the free amount (or below the kind's minimum of
 /// clients); past it, <see cref="CampaignOptions.OnsetScore"/> rising linearly to the kind's maximum (1; divergence
 /// <see cref="CampaignOptions.DivergenceMaxScore"/>) at the saturating amount. Evidence: sweeps — distinct (token, bias)
-/// settings on the prompt; harvesting — requests on the template; divergence — divergence prompts in the tenant.
+/// settings on the prompt; harvesting — requests on the template; coverage — B4B buckets of the broad batches; divergence — divergence prompts in the tenant.
 /// </summary>
 public static class CampaignScore
 {
@@ -22,6 +22,9 @@ public static class CampaignScore
             CampaignKinds.Harvest when totals.Members >= options.HarvestMinClients => Ramp(
                 totals.Requests, options.HarvestFreeRequests, options.HarvestSaturatingRequests, 1, options,
                 $"one long template sampled hot for long outputs by {totals.Members} clients: {totals.Requests} requests"),
+            CampaignKinds.Coverage when totals.Members >= options.CoverageMinClients => Ramp(
+                totals.Settings, options.CoverageFreeBuckets, options.CoverageSaturatingBuckets, 1, options,
+                $"broad embeddings batches from {totals.Members} clients cover {totals.Settings} of 4096 B4B buckets together ({totals.Requests} requests)"),
             CampaignKinds.Divergence => Ramp(
                 totals.Requests, options.DivergenceFreePrompts, options.DivergenceSaturatingPrompts, options.DivergenceMaxScore, options,
                 $"divergence-attack prompts (repeat a word forever) in this tenant: {totals.Requests} from {totals.Members} clients"),

@@ -19,6 +19,12 @@ public static class CampaignKinds
     /// <summary>Self-instruct harvesting of one long template at high temperature and output length (A3).</summary>
     public const string Harvest = "harvest";
 
+    /// <summary>
+    /// Broad embeddings batches (encoder stealing, A4; B4B's coverage): the tenant's broad batches pooled, their B4B
+    /// buckets as settings, one signature per tenant.
+    /// </summary>
+    public const string Coverage = "coverage";
+
     /// <summary>Divergence-attack prompts (Nasr et al. 2023, A5), one signature per tenant.</summary>
     public const string Divergence = "divergence";
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using GenSafety.Detectors.Coverage;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,7 @@ internal sealed class CampaignTracker
     private readonly CampaignOptions _options;
     private readonly DetectionMetrics _metrics;
     private readonly ILogger<CampaignTracker> _logger;
+    private readonly ConcurrentDictionary<int, B4BProjection> _projections = new();
 
     public CampaignTracker(ICampaignStore store, IRiskStore risk, IOptions<CampaignOptions> options, DetectionMetrics metrics, ILogger<CampaignTracker> logger)
     {
@@ -44,7 +47,7 @@ internal sealed class CampaignTracker
         {
             foreach (var queryEvent in client.Events)
             {
-                foreach (var signature in CampaignSignatures.Of(queryEvent, _options))
+                foreach (var signature in Signatures(queryEvent))
                 {
                     if (!pooled.TryGetValue((client.Tenant, signature.Kind, signature.Key), out var pool))
                     {
@@ -60,6 +63,20 @@ internal sealed class CampaignTracker
         }
 
         await Task.WhenAll(pooled.Select(p => TrackAsync(p.Key.Tenant, new CampaignRecord(p.Key.Kind, p.Key.Key, p.Value.Clients, p.Value.Settings, p.Value.Requests), cancellationToken)));
+    }
+
+    private IEnumerable<CampaignSignature> Signatures(QueryEvent queryEvent)
+    {
+        foreach (var signature in CampaignSignatures.Of(queryEvent, _options))
+        {
+            yield return signature;
+        }
+
+        if (queryEvent.ReturnedEmbeddings is [{ Length: > 0 } first, ..]
+            && CampaignSignatures.Coverage(queryEvent, _options, _projections.GetOrAdd(first.Length, d => new B4BProjection(d, _options.CoverageSeed))) is { } coverage)
+        {
+            yield return coverage;
+        }
     }
 
     private async Task TrackAsync(string tenant, CampaignRecord record, CancellationToken cancellationToken)
