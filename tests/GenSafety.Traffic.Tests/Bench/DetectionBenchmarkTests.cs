@@ -13,24 +13,22 @@ namespace GenSafety.Traffic.Tests.Bench;
 public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
 {
     private const string AttackQueries = "150";
-    private const string SybilLinking = "split over 10 keys each key sends at most 15 attack requests, below api-surface's MinRequests (20); sybil linking's timing evidence needs 6 active minutes and the campaign runs in seconds, and A1's keys share no prompt template, so nothing links them (reduced matrix: A1 at 10 keys undetected)";
-    private const string Divergence = "split over 10 keys each key sends ~15 divergence prompts, fewer than PRADA needs to reach L2 (A5 on one key: 111 requests), and the keys are not linked";
-    private const string EncoderStealing = "an A4 key needs ~250 requests (2,000 texts) before b4b-coverage and PRADA take it to L2 (reduced matrix: 253); the CI budget is 150";
+    private const string EncoderStealing = "one A4 key needs ~250 requests (2,000 texts) before b4b-coverage takes it to L2 (reduced matrix: 253); the CI budget is 150 (split over keys, the pooled coverage campaign signature acts after ~60)";
     private const string DetectedLevelFidelity = "at the CI budget of 150 requests no detector has acted on the A4 key yet (see EncoderStealing), so the detected-level run measures the undefended surrogate";
 
     private static readonly ScoringTargets Targets = new();
 
     [Theory]
     [InlineData("A1", 1)]
-    [InlineData("A1", 10, Skip = SybilLinking)]
+    [InlineData("A1", 10)]
     [InlineData("A2", 1)]
-    [InlineData("A2", 10, Skip = SybilLinking)]
+    [InlineData("A2", 10)]
     [InlineData("A3", 1)]
     [InlineData("A3", 10)]
     [InlineData("A4", 1, Skip = EncoderStealing)]
-    [InlineData("A4", 10, Skip = EncoderStealing)]
+    [InlineData("A4", 10)]
     [InlineData("A5", 1)]
-    [InlineData("A5", 10, Skip = Divergence)]
+    [InlineData("A5", 10)]
     public async Task Attack_IsDetected_AtTheAcceptanceTargets(string family, int sybils)
     {
         var score = await bench.RunAsync(Matrix(family, sybils));
