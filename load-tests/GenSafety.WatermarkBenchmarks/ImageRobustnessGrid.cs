@@ -87,7 +87,7 @@ internal static class ImageRobustnessGrid
         }
 
         var w0 = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(w0, $"image-qim grid: {images} synthetic images {side}×{side * 3 / 4} ({SyntheticImages.Kinds} kinds), step {options.StepSize}, α = {options.TargetFalsePositiveRate} family-wise over 4 keys × {1 << options.ListDecodingBits} candidates"));
+        Console.WriteLine(string.Create(w0, $"image-qim grid: {images} synthetic images {side}×{side * 3 / 4} ({SyntheticImages.Kinds} kinds), step {options.StepSize}, α = {options.TargetFalsePositiveRate} family-wise over 4 keys × {1 << options.ListDecodingBits} candidate ids × {options.GainCandidates} gains"));
         Console.WriteLine(string.Create(w0, $"quality: PSNR mean {psnr:F2} dB (min {minPsnr:F2}), SSIM mean {ssim:F4}"));
         Console.WriteLine(string.Create(w0, $"negatives: {negatives} unmarked images, {negativeFlags} detected (empirical FPR {negativeFlags / (double)negatives:G3}); smallest p {smallest:E2}"));
         Console.WriteLine();

@@ -42,7 +42,7 @@ public sealed class ImageWatermarkFalsePositiveTests(ITestOutputHelper output)
         // Without list decoding a key's test is one Binomial(tag sites, ½) draw per image: its z must be standard
         // normal and its flag rate at α must match the exact binomial size. This checks the dither really makes
         // site readings fair coins on content of every kind.
-        var detector = new ImageWatermarkDetector(new ImageWatermarkOptions { ListDecodingBits = 0 });
+        var detector = new ImageWatermarkDetector(new ImageWatermarkOptions { ListDecodingBits = 0, MinGain = 1, MaxGain = 1 });
         var tests = new List<WatermarkTestResult>();
         for (var i = 0; i < Unmarked; i++)
         {
@@ -60,6 +60,27 @@ public sealed class ImageWatermarkFalsePositiveTests(ITestOutputHelper output)
         var sd = Math.Sqrt(tests.Sum(r => (r.Z - mean) * (r.Z - mean)) / (tests.Count - 1));
         Assert.InRange(mean, -0.15, 0.15);
         Assert.InRange(sd, 0.85, 1.15);
+    }
+
+    [Fact]
+    public void Detect_UnmarkedImages_GainSearchKeepsTheSizeAtMostAlpha()
+    {
+        // The gain is chosen on id sites only, so each gain's tag test is still exact; the Bonferroni factor over the
+        // gains must keep the flag rate at or below α.
+        var detector = new ImageWatermarkDetector(new ImageWatermarkOptions { ListDecodingBits = 0 });
+        var tests = new List<WatermarkTestResult>();
+        for (var i = 0; i < Unmarked; i++)
+        {
+            var image = Negative(i);
+            for (var t = 0; t < 5; t++)
+            {
+                tests.Add(detector.Detect(image, [_ring.Current("tenant-" + t, KeyPurpose.Image)]).Test);
+            }
+        }
+
+        var alphas = new[] { 1e-1, 1e-2, 1e-3 };
+        output.WriteLine(NullCalibration.Report(tests, alphas, exact: false));
+        NullCalibration.AssertAtMostAlpha(tests, alphas);
     }
 
     [Fact]

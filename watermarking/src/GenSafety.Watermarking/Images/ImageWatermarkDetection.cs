@@ -9,7 +9,7 @@ namespace GenSafety.Watermarking.Images;
 /// </summary>
 /// <param name="Test">The hypothesis test of the best key and candidate.</param>
 /// <param name="RecordId">The record id the mark carries; set only when <see cref="Detected"/>.</param>
-/// <param name="Candidates">Candidate ids tested per key (2^<see cref="ImageWatermarkOptions.ListDecodingBits"/>).</param>
+/// <param name="Candidates">Hypotheses tested per key: 2^<see cref="ImageWatermarkOptions.ListDecodingBits"/> candidate ids × <see cref="ImageWatermarkOptions.GainCandidates"/> gains.</param>
 public sealed record ImageWatermarkDetection(WatermarkTestResult Test, ulong? RecordId, int Candidates)
 {
     /// <summary>Whether the image is judged marked by one of the keys (p-value ≤ α).</summary>

@@ -60,9 +60,9 @@ public sealed class ImageWatermarkDetector
     {
         ArgumentNullException.ThrowIfNull(image);
         var layout = KeyedLayout.For(key);
-        var step = (float)_options.StepSize;
         var sites = ReadSites(image);
-        var (idScores, tagOnes) = Combine(sites, layout, step, out var magnitude);
+        var gain = Gains(sites, layout)[0];
+        var (idScores, tagOnes) = Combine(sites, layout, gain * (float)_options.StepSize, out var magnitude);
         var (id, _, _) = PayloadCode.Decode(key.Material, idScores, tagOnes, listBits: 0);
         var agreement = PayloadCode.Agreement(PayloadCode.Tag(key.Material, id), tagOnes);
         return new ImageWatermarkReading(id, agreement / (double)PayloadCode.TagSites, magnitude);
@@ -71,11 +71,25 @@ public sealed class ImageWatermarkDetector
     private (WatermarkTestResult Test, ulong RecordId, int Candidates) TestKey(float[] sites, WatermarkKey key, double alpha)
     {
         var layout = KeyedLayout.For(key);
-        var (idScores, tagOnes) = Combine(sites, layout, (float)_options.StepSize, out _);
-        var (id, agreement, candidates) = PayloadCode.Decode(key.Material, idScores, tagOnes, _options.ListDecodingBits);
-        var test = WatermarkTestResult.Binomial(Name, key.Kid, PayloadCode.TagSites, agreement, 0.5, alpha);
-        return (test with { PValue = Math.Min(1, test.PValue * candidates) }, id, candidates);
+        var (bestId, bestAgreement, perGain) = (0UL, -1, 0);
+        foreach (var gain in Gains(sites, layout))
+        {
+            var (idScores, tagOnes) = Combine(sites, layout, gain * (float)_options.StepSize, out _);
+            var (id, agreement, candidates) = PayloadCode.Decode(key.Material, idScores, tagOnes, _options.ListDecodingBits);
+            if (agreement > bestAgreement)
+            {
+                (bestId, bestAgreement, perGain) = (id, agreement, candidates);
+            }
+        }
+
+        // Every gain that may be tried counts, found or not, so the factor does not depend on the image.
+        var tries = perGain * GainSearch.Tries(_options.MinGain, _options.MaxGain, _options.GainSearchStep, _options.GainCandidates);
+        var test = WatermarkTestResult.Binomial(Name, key.Kid, PayloadCode.TagSites, bestAgreement, 0.5, alpha);
+        return (test with { PValue = Math.Min(1, test.PValue * tries) }, bestId, tries);
     }
+
+    private float[] Gains(float[] sites, KeyedLayout layout) => GainSearch.BestGains(
+        sites, layout, (float)_options.StepSize, _options.MinGain, _options.MaxGain, _options.GainSearchStep, _options.GainCandidates);
 
     private float[] ReadSites(RgbaImage image)
     {

@@ -25,6 +25,21 @@ public sealed class ImageWatermarkOptions
     /// </summary>
     public int ListDecodingBits { get; set; } = 8;
 
+    /// <summary>
+    /// Smallest and largest amplitude gain the detector searches for (contrast and multiplicative brightness edits
+    /// scale the marked coefficients). Both 1 turns the search off. Defaults 0.5 and 2.
+    /// </summary>
+    public double MinGain { get; set; } = 0.5;
+
+    /// <summary>Largest amplitude gain searched (see <see cref="MinGain"/>). Default 2.</summary>
+    public double MaxGain { get; set; } = 2;
+
+    /// <summary>Ratio step of the gain grid (0.004 = 0.4%; a coefficient k steps from zero tolerates about 0.1/k). Default 0.004.</summary>
+    public double GainSearchStep { get; set; } = 0.004;
+
+    /// <summary>Best gains fully decoded and tested per key (the p-value is multiplied by this). Default 3.</summary>
+    public int GainCandidates { get; set; } = 3;
+
     /// <summary>Family-wise false-positive rate of a detection verdict (after the corrections over candidates and keys). Default 1e-3.</summary>
     public double TargetFalsePositiveRate { get; set; } = 1e-3;
 

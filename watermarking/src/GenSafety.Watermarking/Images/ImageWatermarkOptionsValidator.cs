@@ -26,6 +26,26 @@ public sealed class ImageWatermarkOptionsValidator : IValidateOptions<ImageWater
             errors.Add($"{S}:ListDecodingBits must be between 0 and 12 (got {options.ListDecodingBits}).");
         }
 
+        if (options.MinGain is not (>= 0.1 and <= 1))
+        {
+            errors.Add($"{S}:MinGain must be between 0.1 and 1 (got {options.MinGain}).");
+        }
+
+        if (options.MaxGain is not (>= 1 and <= 10))
+        {
+            errors.Add($"{S}:MaxGain must be between 1 and 10 (got {options.MaxGain}).");
+        }
+
+        if (options.GainSearchStep is not (>= 0.0005 and <= 0.1))
+        {
+            errors.Add($"{S}:GainSearchStep must be between 0.0005 and 0.1 (got {options.GainSearchStep}).");
+        }
+
+        if (options.GainCandidates is < 1 or > 16)
+        {
+            errors.Add($"{S}:GainCandidates must be between 1 and 16 (got {options.GainCandidates}).");
+        }
+
         if (options.TargetFalsePositiveRate is not (> 0 and < 0.5))
         {
             errors.Add($"{S}:TargetFalsePositiveRate must be greater than 0 and below 0.5 (got {options.TargetFalsePositiveRate}).");

@@ -21,10 +21,14 @@ internal sealed class KeyedLayout
     {
         SiteBit = siteBit;
         Dither = dither;
+        IdSites = Enumerable.Range(0, siteBit.Length).Where(i => siteBit[i] < PayloadCode.IdBits).ToArray();
     }
 
     /// <summary>Message bit carried by each site.</summary>
     public int[] SiteBit { get; }
+
+    /// <summary>Indices of the sites that carry record-id bits (the rest carry the tag).</summary>
+    public int[] IdSites { get; }
 
     /// <summary>Dither of each site as a fraction of the step, in [0, 1).</summary>
     public float[] Dither { get; }
