@@ -39,6 +39,25 @@ public sealed class ImageWatermarkEmbedderTests(ITestOutputHelper output)
         Assert.True(detection.PValue < 1e-12, $"p = {detection.PValue}");
     }
 
+    [Theory]
+    [InlineData(128, 128)]
+    [InlineData(128, 1024)]
+    [InlineData(2000, 150)]
+    [InlineData(1920, 1080)]
+    public void EmbedPixels_SmallAndElongatedSizes_DetectedAtPsnr40dB(int width, int height)
+    {
+        var key = _ring.Current("acme", KeyPurpose.Image);
+        for (var i = 0; i < SyntheticImages.Kinds; i += 3)
+        {
+            var image = SyntheticImages.Generate(i, width, height);
+            var marked = _embedder.EmbedPixels(image, key, 77);
+            var detection = _detector.Detect(ImageAttacks.Jpeg(marked, 90), [key]);
+
+            Assert.True(detection.Detected && detection.RecordId == 77, $"{width}×{height} kind {i}: p = {detection.PValue}");
+            Assert.True(ImageQuality.Psnr(image, marked) >= 40, $"{width}×{height} kind {i}: PSNR {ImageQuality.Psnr(image, marked):F2}");
+        }
+    }
+
     [Fact]
     public void Embed_RecordIds_AreFreshPerImage()
     {
