@@ -27,6 +27,34 @@ public sealed class ImageCodecTests
         Assert.Equal((200, 150), (decoded.Width, decoded.Height));
     }
 
+    [Theory]
+    [InlineData(1, 300, 200, 255, 0)]
+    [InlineData(3, 300, 200, 0, 255)]
+    [InlineData(6, 200, 300, 255, 0)]
+    [InlineData(8, 200, 300, 0, 255)]
+    public void Decode_JpegWithExifOrientation_ComesOutUpright(int orientation, int width, int height, int firstRed, int secondRed)
+    {
+        // Stored: left half red, right half blue. Rotated 90° clockwise for display (6), the left half is on top.
+        var stored = new RgbaImage(300, 200, new byte[300 * 200 * 4]);
+        for (var i = 0; i < 300 * 200; i++)
+        {
+            var left = i % 300 < 150;
+            (stored.Pixels[4 * i], stored.Pixels[(4 * i) + 2], stored.Pixels[(4 * i) + 3]) = (left ? (byte)255 : (byte)0, left ? (byte)0 : (byte)255, 255);
+        }
+
+        var jpeg = ImageCodec.Encode(stored, ImageFormat.Jpeg, 95);
+        byte[] exif = [0xFF, 0xE1, 0, 34, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0, (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, 0, 0, 0, 0];
+        var withExif = jpeg[..2].Concat(exif).Concat(jpeg[2..]).ToArray();
+
+        var (image, _) = ImageCodec.Decode(withExif, 128, 1_000_000);
+
+        Assert.Equal((width, height), (image.Width, image.Height));
+        // On the 90° turns the halves are top and bottom; on 1 and 3 they are left and right.
+        var (first, second) = orientation >= 5 ? (4 * ((10 * width) + (width / 2)), 4 * (((height - 10) * width) + (width / 2))) : (4 * ((height / 2 * width) + 10), 4 * ((height / 2 * width) + width - 10));
+        Assert.InRange(image.Pixels[first], firstRed - 40, firstRed + 40);
+        Assert.InRange(image.Pixels[second], secondRed - 40, secondRed + 40);
+    }
+
     [Fact]
     public void Decode_Png_IsLossless()
     {

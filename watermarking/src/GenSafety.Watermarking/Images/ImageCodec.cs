@@ -9,7 +9,8 @@ public static class ImageCodec
     /// <summary>
     /// Decodes <paramref name="encoded"/> to RGBA pixels. Throws <see cref="InvalidImageException"/> for anything that
     /// is not a whole, still PNG, JPEG or WebP image with sides of at least <paramref name="minSide"/> and at most
-    /// <paramref name="maxPixels"/> pixels. Metadata (EXIF orientation included) is not applied: pixels are as stored.
+    /// <paramref name="maxPixels"/> pixels. The EXIF orientation is applied (pixels come out as viewers show them);
+    /// no other metadata is read.
     /// </summary>
     public static (RgbaImage Image, ImageFormat Format) Decode(ReadOnlySpan<byte> encoded, int minSide, long maxPixels)
     {
@@ -60,7 +61,7 @@ public static class ImageCodec
             handle.Free();
         }
 
-        return (image, format);
+        return (Orientation.Apply(image, codec.EncodedOrigin), format);
     }
 
     /// <summary>Encodes PNG (lossless), JPEG (<paramref name="quality"/>, chroma per <paramref name="fullChroma"/>: 4:4:4 or 4:2:0) or lossy WebP.</summary>
