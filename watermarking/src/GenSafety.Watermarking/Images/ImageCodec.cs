@@ -77,7 +77,7 @@ public static class ImageCodec
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
             using var encoded = format switch
             {
-                ImageFormat.Png => pixmap.Encode(new SKPngEncoderOptions()),
+                ImageFormat.Png => pixmap.Encode(SKPngEncoderOptions.Default),
                 ImageFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(
                     quality,
                     fullChroma ? SKJpegEncoderDownsample.Downsample444 : SKJpegEncoderDownsample.Downsample420,
