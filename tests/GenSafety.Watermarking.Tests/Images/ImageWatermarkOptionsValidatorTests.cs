@@ -20,12 +20,17 @@ public sealed class ImageWatermarkOptionsValidatorTests
             TargetFalsePositiveRate = 0.5,
             JpegQuality = 101,
             WebpQuality = 10,
+            PngCompressionLevel = 10,
+            MinGain = 2,
+            MaxGain = 0.5,
+            GainSearchStep = 0,
+            GainCandidates = 0,
             MinSide = 8,
             MaxPixels = 1,
         });
 
         Assert.True(result.Failed);
-        foreach (var field in new[] { "StepSize", "CorrectionRounds", "ListDecodingBits", "TargetFalsePositiveRate", "JpegQuality", "WebpQuality", "MinSide", "MaxPixels" })
+        foreach (var field in new[] { "StepSize", "CorrectionRounds", "ListDecodingBits", "TargetFalsePositiveRate", "JpegQuality", "WebpQuality", "PngCompressionLevel", "MinGain", "MaxGain", "GainSearchStep", "GainCandidates", "MinSide", "MaxPixels" })
         {
             Assert.Contains($"GenSafety:Watermarking:Image:{field}", result.FailureMessage, StringComparison.Ordinal);
         }

@@ -64,12 +64,17 @@ public static class ImageCodec
         return (Orientation.Apply(image, codec.EncodedOrigin), format);
     }
 
-    /// <summary>Encodes PNG (lossless), JPEG (<paramref name="quality"/>, chroma per <paramref name="fullChroma"/>: 4:4:4 or 4:2:0) or lossy WebP.</summary>
-    public static byte[] Encode(RgbaImage image, ImageFormat format, int quality, bool fullChroma = true)
+    /// <summary>
+    /// Encodes JPEG (<paramref name="quality"/>, chroma per <paramref name="fullChroma"/>: 4:4:4 or 4:2:0), lossy WebP
+    /// (<paramref name="quality"/>) or PNG (lossless, zlib level <paramref name="pngLevel"/>, 0–9; quality unused).
+    /// </summary>
+    public static byte[] Encode(RgbaImage image, ImageFormat format, int quality, bool fullChroma = true, int pngLevel = 6)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(quality, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
+        ArgumentOutOfRangeException.ThrowIfNegative(pngLevel);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pngLevel, 9);
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var handle = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
         try
@@ -77,7 +82,7 @@ public static class ImageCodec
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
             using var encoded = format switch
             {
-                ImageFormat.Png => pixmap.Encode(SKPngEncoderOptions.Default),
+                ImageFormat.Png => pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, pngLevel)),
                 ImageFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(
                     quality,
                     fullChroma ? SKJpegEncoderDownsample.Downsample444 : SKJpegEncoderDownsample.Downsample420,

@@ -44,7 +44,8 @@ public sealed class ImageWatermarkEmbedder
             ImageFormat.Webp => _options.WebpQuality,
             _ => 100,
         };
-        return new ImageWatermarkResult(ImageCodec.Encode(marked, format, quality), format, recordId, key.Kid, image.Width, image.Height);
+        var bytes = ImageCodec.Encode(marked, format, quality, fullChroma: true, pngLevel: _options.PngCompressionLevel);
+        return new ImageWatermarkResult(bytes, format, recordId, key.Kid, image.Width, image.Height);
     }
 
     /// <summary>Marks decoded pixels (returns a new image; <paramref name="image"/> is not changed).</summary>

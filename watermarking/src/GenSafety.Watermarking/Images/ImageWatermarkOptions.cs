@@ -49,6 +49,12 @@ public sealed class ImageWatermarkOptions
     /// <summary>WebP quality of re-encoded WebP images (lossy). Default 95.</summary>
     public int WebpQuality { get; set; } = 95;
 
+    /// <summary>
+    /// zlib level of re-encoded PNG images (0–9). Marking adds texture that compresses worse than smooth originals;
+    /// level 3 encodes several times faster than zlib's default 6 for a file about 15% larger. Default 3.
+    /// </summary>
+    public int PngCompressionLevel { get; set; } = 3;
+
     /// <summary>Smallest side accepted, in pixels: below it the mark's frequencies alias. Default 128.</summary>
     public int MinSide { get; set; } = 128;
 

@@ -61,6 +61,11 @@ public sealed class ImageWatermarkOptionsValidator : IValidateOptions<ImageWater
             errors.Add($"{S}:WebpQuality must be between 50 and 100 (got {options.WebpQuality}).");
         }
 
+        if (options.PngCompressionLevel is < 0 or > 9)
+        {
+            errors.Add($"{S}:PngCompressionLevel must be between 0 and 9 (got {options.PngCompressionLevel}).");
+        }
+
         if (options.MinSide is < 64 or > 4096)
         {
             errors.Add($"{S}:MinSide must be between 64 and 4096 (got {options.MinSide}).");
