@@ -16,7 +16,25 @@ public sealed class ImageWatermarkRobustnessTests(ITestOutputHelper output)
     private readonly ImageWatermarkDetector _detector = new(Options);
     private readonly WatermarkKeyRing _ring = TestKeys.Ring();
 
-    public static TheoryData<string> Edits => ["jpeg-q75-420", "jpeg-q75-444", "resize-0.75", "resize-0.5", "png-round-trip", "webp-q80"];
+    public static TheoryData<string> Edits => ["jpeg-q75-420", "jpeg-q75-444", "resize-0.75", "resize-0.5", "png-round-trip", "webp-q80", "contrast-1.5", "contrast-0.8", "blur-1px", "noise-0.02"];
+
+    [Fact]
+    public void Detect_ContrastWithoutGainSearch_LosesMarks()
+    {
+        // The contrast cases above pass because of the gain search: without it the scaled coefficients leave their
+        // lattice and most marks are lost.
+        var detector = new ImageWatermarkDetector(new ImageWatermarkOptions { MinGain = 1, MaxGain = 1 });
+        var key = _ring.Current("acme", KeyPurpose.Image);
+        var found = 0;
+        for (var i = 0; i < Images; i++)
+        {
+            var marked = _embedder.EmbedPixels(SyntheticImages.Generate(i, 640, 480), key, 5);
+            found += detector.Detect(ImageAttacks.Levels(marked, 1.5, 0), [key]).Detected ? 1 : 0;
+        }
+
+        output.WriteLine($"contrast ×1.5 without the gain search: {found}/{Images}");
+        Assert.True(found < Images);
+    }
 
     [Theory]
     [MemberData(nameof(Edits))]
@@ -37,6 +55,10 @@ public sealed class ImageWatermarkRobustnessTests(ITestOutputHelper output)
                 "resize-0.5" => ImageAttacks.Resize(marked, 0.5),
                 "png-round-trip" => ImageCodec.Decode(ImageCodec.Encode(marked, ImageFormat.Png, 100), 1, long.MaxValue).Image,
                 "webp-q80" => ImageAttacks.Webp(marked, 80),
+                "contrast-1.5" => ImageAttacks.Levels(marked, 1.5, 0),
+                "contrast-0.8" => ImageAttacks.Levels(marked, 0.8, 0),
+                "blur-1px" => ImageAttacks.Blur(marked, 1),
+                "noise-0.02" => ImageAttacks.Noise(marked, 0.02, i),
                 _ => throw new ArgumentOutOfRangeException(nameof(edit)),
             };
 
