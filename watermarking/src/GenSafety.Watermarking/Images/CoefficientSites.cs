@@ -14,11 +14,12 @@ internal static class CoefficientSites
     public const int PerBlock = 12;
     public const int Count = BlocksPerSide * BlocksPerSide * PerBlock;
 
+    // Highest vertical frequency among the positions, plus one: the forward transform computes only these rows.
+    private const int MaxFrequency = 4;
+
     // (vertical, horizontal) frequencies, zigzag order up to u + v = 4.
     private static readonly (int U, int V)[] Positions =
         [(0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1), (2, 2), (0, 3), (3, 0), (1, 3), (3, 1)];
-
-    private const int MaxFrequency = 4;
 
     // Orthonormal DCT-II basis: Basis[u * 8 + x] = α(u)·cos((2x + 1)uπ/16).
     private static readonly float[] Basis = BuildBasis();
