@@ -9,6 +9,9 @@ public enum KeyPurpose
     /// <summary>The keyed substitution bits of the <c>lexical</c> text scheme.</summary>
     Lexical,
 
+    /// <summary>The keyed coefficient layout and dither of the <c>image-qim</c> image scheme.</summary>
+    Image,
+
     /// <summary>HS256 signatures of provenance receipts (gateway-wide, not per tenant).</summary>
     Receipt,
 }

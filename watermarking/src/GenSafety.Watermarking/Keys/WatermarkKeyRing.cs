@@ -123,6 +123,7 @@ public sealed class WatermarkKeyRing
         KeyPurpose.UnigramBias => "unigram-bias",
         KeyPurpose.Lexical => "lexical",
         KeyPurpose.Receipt => "receipt",
+        KeyPurpose.Image => "image",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown key purpose."),
     };
 }

@@ -1,0 +1,12 @@
+namespace GenSafety.Watermarking.Images;
+
+/// <summary>A marked image and what its mark says.</summary>
+/// <param name="Image">The re-encoded image, in <paramref name="Format"/>.</param>
+/// <param name="Format">Format of the input and of the output.</param>
+/// <param name="RecordId">The 64-bit record id carried by the mark (random per image unless the caller chose it).</param>
+/// <param name="Kid">Id of the key that marked it.</param>
+/// <param name="Width">Width in pixels (unchanged).</param>
+/// <param name="Height">Height in pixels (unchanged).</param>
+#pragma warning disable CA1819 // An encoded image is a byte array by nature; the result owns it.
+public sealed record ImageWatermarkResult(byte[] Image, ImageFormat Format, ulong RecordId, string Kid, int Width, int Height);
+#pragma warning restore CA1819
