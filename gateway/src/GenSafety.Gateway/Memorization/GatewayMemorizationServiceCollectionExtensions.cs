@@ -1,0 +1,30 @@
+using GenSafety.Detectors.Images;
+using GenSafety.Detectors.Memorization;
+using GenSafety.Gateway.Memorization;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the gateway side of the memorization guard (<c>GenSafety:Memorization</c>).</summary>
+public static class GatewayMemorizationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates at start-up <see cref="MemorizationOptions"/> and the library's index options
+    /// (<c>AddMemorizationGuard</c>), with <see cref="MemorizationOptions.ThresholdChars"/> and
+    /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
+    /// </summary>
+    public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMemorizationGuard(configuration);
+        services.AddOptionsWithValidateOnStart<MemorizationOptions, MemorizationOptionsValidator>()
+            .Bind(configuration.GetSection(MemorizationOptions.SectionName));
+        // Runs after the library's binding, so the gateway's keys win.
+        services.AddOptions<ProtectedTextIndexOptions>()
+            .Configure<IOptions<MemorizationOptions>>(static (text, memo) => text.StopCharacters = memo.Value.ThresholdChars);
+        services.AddOptions<ProtectedImageIndexOptions>()
+            .Configure<IOptions<MemorizationOptions>>(static (images, memo) => images.MaxDistance = memo.Value.ImageMaxHammingDistance);
+        return services;
+    }
+}
