@@ -1,6 +1,8 @@
 using GenSafety.Detectors.Images;
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Memorization;
+using GenSafety.Gateway.State;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,6 +14,9 @@ public static class GatewayMemorizationServiceCollectionExtensions
     /// Binds and validates at start-up <see cref="MemorizationOptions"/> and the library's index options
     /// (<c>AddMemorizationGuard</c>), with <see cref="MemorizationOptions.ThresholdChars"/> and
     /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
+    /// Registers the protected corpora (<see cref="ProtectedCorpus"/>), their store (Redis when
+    /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the loader that fills and reloads them, and the
+    /// metrics. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +30,14 @@ public static class GatewayMemorizationServiceCollectionExtensions
             .Configure<IOptions<MemorizationOptions>>(static (text, memo) => text.StopCharacters = memo.Value.ThresholdChars);
         services.AddOptions<ProtectedImageIndexOptions>()
             .Configure<IOptions<MemorizationOptions>>(static (images, memo) => images.MaxDistance = memo.Value.ImageMaxHammingDistance);
+        services.AddMetrics();
+        services.TryAddSingleton<ProtectedCorpus>();
+        services.TryAddSingleton<IProtectedCorpusStore>(static sp =>
+            sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
+                ? ActivatorUtilities.CreateInstance<RedisProtectedCorpusStore>(sp)
+                : ActivatorUtilities.CreateInstance<InMemoryProtectedCorpusStore>(sp));
+        services.TryAddSingleton<MemorizationMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProtectedCorpusLoader>());
         return services;
     }
 }
