@@ -1,6 +1,7 @@
 using GenSafety.Detectors.Images;
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Memorization;
+using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
     /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
     /// Registers the protected corpora (<see cref="ProtectedCorpus"/>), their store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the loader that fills and reloads them, and the
-    /// metrics. Calling it twice registers nothing twice.
+    /// metrics, and the output filter <see cref="MemorizationJsonTransform"/>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
     {
@@ -38,6 +39,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
                 : ActivatorUtilities.CreateInstance<InMemoryProtectedCorpusStore>(sp));
         services.TryAddSingleton<MemorizationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProtectedCorpusLoader>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationJsonTransform>());
         return services;
     }
 }
