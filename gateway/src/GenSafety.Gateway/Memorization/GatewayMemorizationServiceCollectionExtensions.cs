@@ -2,6 +2,7 @@ using GenSafety.Detectors.Images;
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Memorization;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Gateway.Streaming;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
     /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
     /// Registers the protected corpora (<see cref="ProtectedCorpus"/>), their store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the loader that fills and reloads them, and the
-    /// metrics, and the output filter <see cref="MemorizationJsonTransform"/>. Calling it twice registers nothing twice.
+    /// metrics, and the output filters <see cref="MemorizationJsonTransform"/> and <see cref="MemorizationStreamTransform"/>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,6 +41,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
         services.TryAddSingleton<MemorizationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProtectedCorpusLoader>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationJsonTransform>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, MemorizationStreamTransform>());
         return services;
     }
 }
