@@ -23,7 +23,7 @@ public sealed class MemorizationOptionsTests
         {
             ThresholdChars = 3, NonStreamingAction = "replace", ImageAction = "redact", ImageMaxHammingDistance = 300,
             BulkTextPath = "/no/such/folder", BulkImagesPath = "/no/such/images", MaxAdminBodyBytes = 10, MaxItemsPerRequest = 0,
-            MaxDocumentChars = 0, ReloadCheckInterval = TimeSpan.Zero,
+            MaxDocumentChars = 0, ReloadCheckInterval = TimeSpan.Zero, PrefixPromptRisk = 2, DivergencePromptRisk = -1, DivergentOutputRisk = double.NaN,
         };
 
         var failures = Validator.Validate(null, options).Failures!.ToList();
@@ -31,13 +31,13 @@ public sealed class MemorizationOptionsTests
         foreach (var key in new[]
         {
             "ThresholdChars", "NonStreamingAction", "ImageAction", "ImageMaxHammingDistance", "BulkTextPath", "BulkImagesPath",
-            "MaxAdminBodyBytes", "MaxItemsPerRequest", "MaxDocumentChars", "ReloadCheckInterval",
+            "MaxAdminBodyBytes", "MaxItemsPerRequest", "MaxDocumentChars", "ReloadCheckInterval", "PrefixPromptRisk", "DivergencePromptRisk", "DivergentOutputRisk",
         })
         {
             Assert.Contains(failures, f => f.Contains("GenSafety:Memorization:" + key, StringComparison.Ordinal));
         }
 
-        Assert.Equal(10, failures.Count);
+        Assert.Equal(13, failures.Count);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
     /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
     /// Registers the protected corpora (<see cref="ProtectedCorpus"/>), their store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the loader that fills and reloads them, and the
-    /// metrics, and the output filters <see cref="MemorizationJsonTransform"/> and <see cref="MemorizationStreamTransform"/>. Calling it twice registers nothing twice.
+    /// metrics, the prompt check (<see cref="MemorizationPromptCheck"/>, which needs <c>IRiskStore</c> from <c>AddAdmission</c>), and the output filters <see cref="MemorizationJsonTransform"/> and <see cref="MemorizationStreamTransform"/>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,6 +40,8 @@ public static class GatewayMemorizationServiceCollectionExtensions
                 : ActivatorUtilities.CreateInstance<InMemoryProtectedCorpusStore>(sp));
         services.TryAddSingleton<MemorizationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProtectedCorpusLoader>());
+        services.TryAddSingleton<MemorizationPromptCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, MemorizationPromptObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationJsonTransform>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, MemorizationStreamTransform>());
         return services;

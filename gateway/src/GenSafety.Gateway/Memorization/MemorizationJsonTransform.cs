@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GenSafety.Detectors.Divergence;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
@@ -11,7 +12,9 @@ namespace GenSafety.Gateway.Memorization;
 /// the longest normalised verbatim span of a protected document; from <see cref="MemorizationOptions.ThresholdChars"/>
 /// on the response is blocked (<c>451 output_blocked</c>) or, with <c>redact</c>, that choice's text is emptied,
 /// its logprobs dropped and its <c>finish_reason</c> set to <c>content_filter</c>. A response whose choices cannot be
-/// read is withheld rather than passed unchecked.
+/// read is withheld rather than passed unchecked. After a repeat-forever prompt naming its word, a choice that
+/// diverges from the repetition (<see cref="RepeatDivergenceDetector"/>) is blocked too, or with <c>redact</c> cut where
+/// the divergent text starts, and the client's risk is raised.
 /// </summary>
 public sealed class MemorizationJsonTransform : IJsonResponseTransform
 {
@@ -24,16 +27,22 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
     /// <summary>What a blocked client is told (never which document).</summary>
     public const string BlockedMessage = "The output reproduced protected text and was withheld.";
 
+    /// <summary>What a client is told when an output diverged from a requested repetition.</summary>
+    public const string DivergedMessage = "The output diverged from a requested repetition into other text and was withheld.";
+
     private readonly ProtectedCorpus _corpus;
+    private readonly MemorizationPromptCheck _prompts;
     private readonly MemorizationOptions _options;
     private readonly MemorizationMetrics _metrics;
     private readonly ILogger<MemorizationJsonTransform> _logger;
 
     /// <summary>Creates the transform.</summary>
-    public MemorizationJsonTransform(ProtectedCorpus corpus, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, ILogger<MemorizationJsonTransform> logger)
+    public MemorizationJsonTransform(
+        ProtectedCorpus corpus, MemorizationPromptCheck prompts, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, ILogger<MemorizationJsonTransform> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _corpus = corpus;
+        _prompts = prompts;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
@@ -48,7 +57,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
         ArgumentNullException.ThrowIfNull(context);
         return _options.Enabled && context.StatusCode is >= 200 and < 300
             && context.Request.RouteKind is RouteKinds.ChatCompletions or RouteKinds.Completions
-            && _corpus.Text.DocumentCount > 0;
+            && (_corpus.Text.DocumentCount > 0 || RepeatWord(context) is not null);
     }
 
     /// <inheritdoc />
@@ -62,6 +71,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
         }
 
         var index = _corpus.Text;
+        var repeatWord = RepeatWord(context);
         var identity = context.HttpContext.Features.Get<ClientIdentity>();
         for (var i = 0; i < choices.Count; i++)
         {
@@ -73,6 +83,25 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
             }
 
             if (text is null)
+            {
+                continue;
+            }
+
+            if (repeatWord is not null && RepeatDivergenceDetector.Inspect(text, repeatWord) is { Diverged: true } verdict)
+            {
+                _prompts.OutputDiverged(identity);
+                _metrics.Blocked(_options.NonStreamingAction);
+                if (_options.NonStreamingAction == MemorizationActions.Block)
+                {
+                    context.Block(BlockedStatus, ErrorCodes.OutputBlocked, DivergedMessage, TransformName);
+                    return ValueTask.CompletedTask;
+                }
+
+                Redact((JsonObject)choices[i]!, routeKind, text[..(int)Math.Clamp(verdict.DivergenceOffset, 0, text.Length)]);
+                continue;
+            }
+
+            if (index.DocumentCount == 0)
             {
                 continue;
             }
@@ -95,7 +124,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
                 return ValueTask.CompletedTask;
             }
 
-            Redact((JsonObject)choices[i]!, routeKind);
+            Redact((JsonObject)choices[i]!, routeKind, string.Empty);
         }
 
         return ValueTask.CompletedTask;
@@ -125,15 +154,19 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
         return false;
     }
 
-    private static void Redact(JsonObject choice, string routeKind)
+    // The repeat word of a divergence-attack prompt (set by the prompt observer), or null.
+    private static string? RepeatWord(JsonResponseContext context)
+        => context.HttpContext.Features.Get<MemorizationPromptResult>() is { IsDivergenceAttack: true } prompt ? prompt.Divergence.RepeatWord : null;
+
+    private static void Redact(JsonObject choice, string routeKind, string kept)
     {
         if (routeKind == RouteKinds.Completions)
         {
-            choice["text"] = string.Empty;
+            choice["text"] = kept;
         }
         else
         {
-            ((JsonObject)choice["message"]!)["content"] = string.Empty;
+            ((JsonObject)choice["message"]!)["content"] = kept;
         }
 
         // Token logprobs would spell the copy out again.

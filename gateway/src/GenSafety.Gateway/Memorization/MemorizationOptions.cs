@@ -45,6 +45,18 @@ public sealed class MemorizationOptions
     /// <summary>Whether prompts are checked for protected prefixes and repeat-forever (divergence) requests, raising the client's risk.</summary>
     public bool PromptCheck { get; set; } = true;
 
+    /// <summary>
+    /// Risk written (raise-only, source <c>memorization</c>) for a prompt carrying protected text, times the prefix
+    /// detector's score (1 at the output threshold's length). Default 0.6: past degrade, short of proof-of-work.
+    /// </summary>
+    public double PrefixPromptRisk { get; set; } = 0.6;
+
+    /// <summary>Risk written for a repeat-forever (divergence attack) prompt, times its score. Default 0.4: delay, so one such prompt is slowed, not refused.</summary>
+    public double DivergencePromptRisk { get; set; } = 0.4;
+
+    /// <summary>Risk written when an output diverged from a requested repetition (a likely training-data emission). Default 0.8: proof-of-work.</summary>
+    public double DivergentOutputRisk { get; set; } = 0.8;
+
     /// <summary>Largest body of <c>POST /admin/protected/text</c> and <c>/images</c>, in bytes (default 32 MiB).</summary>
     public long MaxAdminBodyBytes { get; set; } = 32L << 20;
 

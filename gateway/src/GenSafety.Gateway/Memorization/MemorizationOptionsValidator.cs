@@ -32,6 +32,14 @@ public sealed class MemorizationOptionsValidator : IValidateOptions<Memorization
             errors.AddError($"{Section}:ImageMaxHammingDistance must be between 0 and 128.");
         }
 
+        foreach (var (key, value) in new[] { ("PrefixPromptRisk", options.PrefixPromptRisk), ("DivergencePromptRisk", options.DivergencePromptRisk), ("DivergentOutputRisk", options.DivergentOutputRisk) })
+        {
+            if (!(value is >= 0 and <= 1))
+            {
+                errors.AddError($"{Section}:{key} must be between 0 and 1.");
+            }
+        }
+
         CheckFolder(options.BulkTextPath, "BulkTextPath", errors);
         CheckFolder(options.BulkImagesPath, "BulkImagesPath", errors);
         if (options.MaxAdminBodyBytes is < 1024 or > 1L << 30)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenSafety.Detectors.Divergence;
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
@@ -9,9 +10,13 @@ using GenSafety.Gateway.Streaming;
 
 namespace GenSafety.Gateway.Memorization;
 
-/// <summary>One streamed response under the memorization filter: per-choice matchers and the text they have not released yet.</summary>
+/// <summary>
+/// One streamed response under the memorization filter: per choice a protected-text matcher (when the index has
+/// documents) and a divergence detector (after a repeat-forever prompt), and the text not released yet.
+/// </summary>
 internal sealed class MemorizationStreamSession(
-    ProtectedTextIndex index, string routeKind, bool holdBack, ClientIdentity? identity, MemorizationMetrics metrics, ILogger logger) : IStreamTransformSession
+    ProtectedTextIndex? index, string routeKind, bool holdBack, DivergenceWatch? divergence, ClientIdentity? identity, MemorizationMetrics metrics, ILogger logger)
+    : IStreamTransformSession
 {
     // OpenAI caps n at 128; further choice indexes are not tracked (and not forwarded).
     private const int MaxChoices = 128;
@@ -42,7 +47,7 @@ internal sealed class MemorizationStreamSession(
 
         _lastChunk = obj;
         var changed = false;
-        var stopped = false;
+        StreamEndReason? end = null;
         foreach (var node in choices)
         {
             if (node is not JsonObject choice || !TryChoice(choice, out var state))
@@ -50,27 +55,22 @@ internal sealed class MemorizationStreamSession(
                 continue;
             }
 
-            var textNode = TextNode(choice);
-            var delta = textNode is JsonValue value && value.TryGetValue<string>(out var s) ? s : string.Empty;
-            state.Received.Append(delta);
-            var status = state.Matcher.Append(delta);
-            if (!status.Stopped && choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String)
-            {
-                status = state.Matcher.Complete();
-            }
-
+            var delta = TextNode(choice) is JsonValue value && value.TryGetValue<string>(out var s) ? s : string.Empty;
+            var finished = choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String;
             state.Template = choice;
-            var release = state.Release(status.Stopped ? status.StopOffset : status.ForwardableOffset);
-            if (status.Stopped)
+            var (until, reason) = state.Append(delta, finished);
+            var release = state.Release(until);
+            if (reason is not null)
             {
-                stopped = true;
-                Stop(state);
+                end ??= reason;
+                Stopped(state, reason);
             }
 
-            if (release != delta || (holdBack || status.Stopped) && choice.ContainsKey("logprobs"))
+            var dropLogprobs = (holdBack || reason is not null) && choice.ContainsKey("logprobs");
+            if (release != delta || dropLogprobs)
             {
                 SetText(choice, release);
-                if (holdBack || status.Stopped)
+                if (dropLogprobs)
                 {
                     choice.Remove("logprobs");
                 }
@@ -80,9 +80,9 @@ internal sealed class MemorizationStreamSession(
         }
 
         await output.WriteAsync(changed ? sseEvent with { Data = obj.ToJsonString() } : sseEvent, cancellationToken);
-        if (stopped)
+        if (end is not null)
         {
-            output.End(new StreamEndReason(ErrorCodes.OutputBlocked, MemorizationStreamTransform.StopMessage, MemorizationJsonTransform.TransformName));
+            output.End(end);
         }
     }
 
@@ -91,16 +91,14 @@ internal sealed class MemorizationStreamSession(
         // Choices that ended without a finish_reason chunk may still hold text.
         foreach (var (choiceIndex, state) in _choices)
         {
-            var status = state.Matcher.Complete();
-            if (status.Stopped)
+            var (until, reason) = state.Complete();
+            await FlushAsync(choiceIndex, state, state.Release(until), output, cancellationToken);
+            if (reason is not null)
             {
-                await FlushAsync(choiceIndex, state, state.Release(status.StopOffset), output, cancellationToken);
-                Stop(state);
-                output.End(new StreamEndReason(ErrorCodes.OutputBlocked, MemorizationStreamTransform.StopMessage, MemorizationJsonTransform.TransformName));
+                Stopped(state, reason);
+                output.End(reason);
                 return;
             }
-
-            await FlushAsync(choiceIndex, state, state.Release(status.ForwardableOffset), output, cancellationToken);
         }
     }
 
@@ -120,7 +118,7 @@ internal sealed class MemorizationStreamSession(
         }
 
         metrics.Checked("stream");
-        state = new ChoiceState(index.CreateStreamMatcher(holdBack));
+        state = new ChoiceState(i, index?.CreateStreamMatcher(holdBack), divergence?.NewDetector());
         _choices.Add(i, state);
         return true;
     }
@@ -162,18 +160,34 @@ internal sealed class MemorizationStreamSession(
         await output.WriteAsync(SseEvent.FromData(chunk.ToJsonString()), cancellationToken);
     }
 
-    private void Stop(ChoiceState state)
+    private void Stopped(ChoiceState state, StreamEndReason reason)
     {
-        metrics.Hit("stream");
         metrics.StreamEnded();
         metrics.Blocked("stream_end");
-        MemorizationLog.TextHit(logger, routeKind, _choices.First(c => c.Value == state).Key, state.Matcher.LongestChain * index.NgramWidth,
+        if (reason.Message == MemorizationStreamTransform.DivergedMessage)
+        {
+            divergence!.Prompts.OutputDiverged(identity);
+            return;
+        }
+
+        metrics.Hit("stream");
+        MemorizationLog.TextHit(logger, routeKind, state.Index, state.Matcher!.LongestChain * index!.NgramWidth,
             state.Matcher.MatchedDocumentId ?? "unknown", identity?.ClientId ?? "unknown", identity?.Tenant ?? "unknown", "stream_end");
     }
 
-    private sealed class ChoiceState(ProtectedTextStreamMatcher matcher)
+    private sealed class ChoiceState(int index, ProtectedTextStreamMatcher? matcher, StreamDivergenceDetector? divergence)
     {
-        public ProtectedTextStreamMatcher Matcher { get; } = matcher;
+        private static readonly StreamEndReason Protected =
+            new(ErrorCodes.OutputBlocked, MemorizationStreamTransform.StopMessage, MemorizationJsonTransform.TransformName);
+
+        private static readonly StreamEndReason Diverged =
+            new(ErrorCodes.OutputBlocked, MemorizationStreamTransform.DivergedMessage, MemorizationJsonTransform.TransformName);
+
+        private long _received;
+
+        public int Index { get; } = index;
+
+        public ProtectedTextStreamMatcher? Matcher { get; } = matcher;
 
         /// <summary>Text received and not yet forwarded; it starts at stream offset <see cref="Forwarded"/>.</summary>
         public StringBuilder Received { get; } = new();
@@ -181,6 +195,30 @@ internal sealed class MemorizationStreamSession(
         public long Forwarded { get; private set; }
 
         public JsonObject? Template { get; set; }
+
+        /// <summary>Takes a delta; returns how far the stream may go now and, when it must end, why.</summary>
+        public (long Until, StreamEndReason? Reason) Append(string delta, bool finished)
+        {
+            Received.Append(delta);
+            _received += delta.Length;
+            var status = Matcher is null ? default : Matcher.Append(delta);
+            if (Matcher is not null && !status.Stopped && finished)
+            {
+                status = Matcher.Complete();
+            }
+
+            var verdict = divergence is null ? default : divergence.Append(delta);
+            if (divergence is not null && !verdict.Diverged && finished)
+            {
+                verdict = divergence.Complete();
+            }
+
+            return Decide(status, verdict);
+        }
+
+        /// <summary>Ends the choice's text at the end of the stream.</summary>
+        public (long Until, StreamEndReason? Reason) Complete()
+            => Decide(Matcher?.Complete() ?? default, divergence?.Complete() ?? default);
 
         /// <summary>Takes the text up to stream offset <paramref name="until"/> (never back before what was sent).</summary>
         public string Release(long until)
@@ -195,6 +233,18 @@ internal sealed class MemorizationStreamSession(
             Received.Remove(0, count);
             Forwarded += count;
             return text;
+        }
+
+        private (long Until, StreamEndReason? Reason) Decide(StreamMatchStatus status, DivergenceVerdict verdict)
+        {
+            // Without a matcher everything received may go (the divergence detector decides on words as they come).
+            var until = Matcher is null ? _received : status.Stopped ? status.StopOffset : status.ForwardableOffset;
+            if (verdict.Diverged && !(status.Stopped && status.StopOffset <= verdict.DivergenceOffset))
+            {
+                return (Math.Min(until, Math.Max(0, verdict.DivergenceOffset)), Diverged);
+            }
+
+            return (until, status.Stopped ? Protected : null);
         }
     }
 }
