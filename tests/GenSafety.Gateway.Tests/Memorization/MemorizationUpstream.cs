@@ -17,6 +17,9 @@ internal sealed class MemorizationUpstream : IAsyncDisposable
 
     public int DeltaChars { get; set; } = 7;
 
+    /// <summary>Base64 images <c>/v1/images/generations</c> returns.</summary>
+    public string[] Images { get; set; } = [];
+
     public string Url => _upstream.Url;
 
     public static async Task<MemorizationUpstream> StartAsync()
@@ -31,6 +34,13 @@ internal sealed class MemorizationUpstream : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         using var request = await JsonDocument.ParseAsync(context.Request.Body);
+        if (context.Request.Path.Value!.EndsWith("/images/generations", StringComparison.Ordinal))
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { created = 7, data = Images.Select(b64 => new { b64_json = b64, revised_prompt = "p" }) }));
+            return;
+        }
+
         var stream = request.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var completions = context.Request.Path.Value!.EndsWith("/completions", StringComparison.Ordinal) && !context.Request.Path.Value.Contains("chat", StringComparison.Ordinal);
         var texts = Texts;

@@ -18,7 +18,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
     /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> setting the index thresholds.
     /// Registers the protected corpora (<see cref="ProtectedCorpus"/>), their store (Redis when
     /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the loader that fills and reloads them, and the
-    /// metrics, the prompt check (<see cref="MemorizationPromptCheck"/>, which needs <c>IRiskStore</c> from <c>AddAdmission</c>), and the output filters <see cref="MemorizationJsonTransform"/> and <see cref="MemorizationStreamTransform"/>. Calling it twice registers nothing twice.
+    /// metrics, the prompt check (<see cref="MemorizationPromptCheck"/>, which needs <c>IRiskStore</c> from <c>AddAdmission</c>), and the output filters <see cref="MemorizationJsonTransform"/>, <see cref="MemorizationStreamTransform"/> and <see cref="MemorizationImageTransform"/>. Calling it twice registers nothing twice.
     /// </summary>
     public static IServiceCollection AddGatewayMemorization(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,6 +43,7 @@ public static class GatewayMemorizationServiceCollectionExtensions
         services.TryAddSingleton<MemorizationPromptCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, MemorizationPromptObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationJsonTransform>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationImageTransform>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, MemorizationStreamTransform>());
         return services;
     }
