@@ -2,12 +2,13 @@ using System.Net.Http.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 using static GenSafety.Gateway.Tests.Memorization.MemorizationTestData;
 
 namespace GenSafety.Gateway.Tests.Memorization;
 
 /// <summary>The protected corpora shared by two gateway replicas on one real Redis.</summary>
-public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis) : IClassFixture<SharedRedisFixture>
+public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOutputHelper output) : IClassFixture<SharedRedisFixture>
 {
     internal static string[] RedisArgs(SharedRedisFixture redis, string prefix, params string[] more) =>
     [
@@ -47,6 +48,7 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis) : IClass
         var db = redis.Connection.GetDatabase();
         var head = await db.HashGetAllAsync($"{prefix}:memo:text");
         var fields = head.ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        output.WriteLine(string.Join(", ", fields.Select(f => $"{f.Key}={f.Value}")));
         Assert.StartsWith("1-", fields["snapshot"]);
         Assert.Equal("2", fields["bloom_chunks"]); // 1.8 MB of Bloom bits in 1 MiB chunks
         Assert.True(await db.KeyExistsAsync($"{prefix}:memo:text:{fields["snapshot"]}:c1"));

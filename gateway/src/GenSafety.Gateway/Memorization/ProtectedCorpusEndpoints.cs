@@ -54,16 +54,16 @@ public static class ProtectedCorpusEndpoints
 
     private static Task AddTextAsync(HttpContext context, IProtectedCorpusStore store, IOptions<MemorizationOptions> options, MemorizationMetrics metrics)
         => AddAsync(context, options.Value, root => ProtectedCorpusRequest.ReadDocuments(root, options.Value),
-            (documents, ct) => store.AddTextAsync(documents, ct), "protected.text.add", metrics);
+            (documents, ct) => store.AddTextAsync(documents, ct), "protected.text.add", "text", metrics);
 
     private static Task AddImagesAsync(
         HttpContext context, IProtectedCorpusStore store, ProtectedCorpus corpus, IOptions<MemorizationOptions> options, MemorizationMetrics metrics)
         => AddAsync(context, options.Value, root => ProtectedCorpusRequest.ReadImages(root, options.Value, corpus.ImageOptions.MinQuality),
-            (images, ct) => store.AddImagesAsync(images, ct), "protected.images.add", metrics);
+            (images, ct) => store.AddImagesAsync(images, ct), "protected.images.add", "images", metrics);
 
     private static async Task AddAsync<T>(
         HttpContext context, MemorizationOptions options, Func<JsonElement, List<T>> read,
-        Func<List<T>, CancellationToken, Task<ProtectedCorpusChange>> add, string objectName, MemorizationMetrics metrics)
+        Func<List<T>, CancellationToken, Task<ProtectedCorpusChange>> add, string objectName, string corpus, MemorizationMetrics metrics)
     {
         List<T> items;
         try
@@ -89,7 +89,7 @@ public static class ProtectedCorpusEndpoints
             return;
         }
 
-        metrics.Added(objectName, change.Added.Count);
+        metrics.Added(corpus, change.Added.Count);
         await context.Response.WriteAsJsonAsync(
             new { @object = objectName, added = change.Added, skipped = change.Skipped, ngrams = change.Ngrams, version = change.Version },
             context.RequestAborted);
