@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using GenSafety.Gateway.Admin;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Hosting;
@@ -72,7 +71,7 @@ public static class ProtectedCorpusEndpoints
         }
         catch (ProtectedCorpusRequestException ex)
         {
-            var tooLarge = ex.Param == "body_size";
+            var tooLarge = ex.Param == JsonRequestBody.TooLargeParam;
             await OpenAIError.WriteAsync(context, tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                 tooLarge ? ErrorCodes.RequestTooLarge : ErrorCodes.InvalidRequest, ex.Message, tooLarge ? null : ex.Param);
             return;
@@ -95,38 +94,6 @@ public static class ProtectedCorpusEndpoints
             context.RequestAborted);
     }
 
-    private static async Task<List<T>> ReadAsync<T>(HttpContext context, MemorizationOptions options, Func<JsonElement, List<T>> read)
-    {
-        var tooLarge = new ProtectedCorpusRequestException($"The body is larger than {options.MaxAdminBodyBytes} bytes.", "body_size");
-        if (context.Request.ContentLength > options.MaxAdminBodyBytes)
-        {
-            throw tooLarge;
-        }
-
-        BoundedBody.LiftServerLimit(context);
-        byte[] body;
-        try
-        {
-            body = await BoundedBody.ReadAsync(context.Request, options.MaxAdminBodyBytes, context.RequestAborted) ?? throw tooLarge;
-        }
-        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
-        {
-            throw new ProtectedCorpusRequestException("The request body could not be read completely.", null);
-        }
-
-        if (!Utf8.IsValid(body))
-        {
-            throw new ProtectedCorpusRequestException("The request body is not valid UTF-8.", null);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return read(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            throw new ProtectedCorpusRequestException("The body is not valid JSON.", null);
-        }
-    }
+    private static Task<List<T>> ReadAsync<T>(HttpContext context, MemorizationOptions options, Func<JsonElement, List<T>> read)
+        => JsonRequestBody.ReadAsync(context, options.MaxAdminBodyBytes, read, static (message, param) => new ProtectedCorpusRequestException(message, param));
 }
