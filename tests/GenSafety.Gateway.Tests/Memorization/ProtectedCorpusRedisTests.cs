@@ -142,4 +142,35 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
             images.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task RedisDownAtStartup_FoldersLoadedAndChangesFollowedOnceItIsBack()
+    {
+        await using var server = await RedisServerProcess.StartNewAsync();
+        await server.StopAsync();
+        var folder = Directory.CreateTempSubdirectory("memo-bulk-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "alpha.txt"), Document(31, 1200));
+            await using var upstream = await ScriptedUpstream.StartModelListAsync();
+            string[] args =
+            [
+                .. GatewayArgs, $"--GenSafety:Redis:ConnectionString={server.EndPoint}", "--GenSafety:Memorization:ReloadCheckInterval=00:00:00.200",
+                $"--GenSafety:Memorization:BulkTextPath={folder.FullName}", "--Logging:LogLevel:Default=None",
+            ];
+            await using var a = await GatewayHost.StartAsync(upstream.Url, args);
+            Assert.Equal(0, (await CorpusAsync(a)).GetProperty("text").GetProperty("documents").GetInt32());
+
+            await server.StartAsync();
+
+            Assert.True(await EventuallyAsync(async () => (await CorpusAsync(a)).GetProperty("text").GetProperty("documents").GetInt32() == 1));
+            await using var b = await GatewayHost.StartAsync(upstream.Url, args);
+            await ProtectAsync(b, ("beta", Document(32, 1200)));
+            Assert.True(await EventuallyAsync(async () => (await CorpusAsync(a)).GetProperty("text").GetProperty("documents").GetInt32() == 2));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -20,6 +20,8 @@ internal sealed partial class ProtectedCorpusLoader : BackgroundService
     private readonly MemorizationOptions _options;
     private readonly ILogger<ProtectedCorpusLoader> _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private bool _subscribed;
+    private bool _foldersLoaded;
 
     public ProtectedCorpusLoader(IProtectedCorpusStore store, ProtectedCorpus corpus, IOptions<MemorizationOptions> options, ILogger<ProtectedCorpusLoader> logger)
     {
@@ -33,9 +35,7 @@ internal sealed partial class ProtectedCorpusLoader : BackgroundService
     {
         try
         {
-            await _store.SubscribeAsync(OnChanged);
-            await _store.RefreshAsync(cancellationToken);
-            await LoadFoldersAsync(cancellationToken);
+            await SyncAsync(cancellationToken);
         }
         catch (StateStoreUnavailableException ex)
         {
@@ -58,7 +58,7 @@ internal sealed partial class ProtectedCorpusLoader : BackgroundService
             try
             {
                 await _changed.WaitAsync(_options.ReloadCheckInterval, stoppingToken);
-                await _store.RefreshAsync(stoppingToken);
+                await SyncAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,6 +68,23 @@ internal sealed partial class ProtectedCorpusLoader : BackgroundService
             {
                 LogStoreUnavailable(_logger, ex);
             }
+        }
+    }
+
+    // What failed while the store was down (the subscription, the folders) is retried here until it succeeds.
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!_subscribed)
+        {
+            await _store.SubscribeAsync(OnChanged);
+            _subscribed = true;
+        }
+
+        await _store.RefreshAsync(cancellationToken);
+        if (!_foldersLoaded)
+        {
+            await LoadFoldersAsync(cancellationToken);
+            _foldersLoaded = true;
         }
     }
 
