@@ -120,6 +120,7 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "notes.md"), Document(23, 1200));
             await File.WriteAllBytesAsync(Path.Combine(images.FullName, "art.png"), Picture(5));
             await File.WriteAllBytesAsync(Path.Combine(images.FullName, "broken.png"), [1, 2, 3]);
+            await File.WriteAllTextAsync(Path.Combine(images.FullName, "readme.txt"), "not an image");
             await using var upstream = await ScriptedUpstream.StartModelListAsync();
             string[] args = RedisArgs(redis, prefix, $"--GenSafety:Memorization:BulkTextPath={folder.FullName}", $"--GenSafety:Memorization:BulkImagesPath={images.FullName}");
             await using var a = await GatewayHost.StartAsync(upstream.Url, args);
@@ -171,6 +172,30 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EmptyBulkFolders_NothingAdded_StoreStaysHealthy()
+    {
+        var prefix = SharedRedisFixture.NewKeyPrefix();
+        var empty = Directory.CreateTempSubdirectory("memo-empty-");
+        try
+        {
+            await using var upstream = await ScriptedUpstream.StartModelListAsync();
+            await using var gateway = await GatewayHost.StartAsync(upstream.Url,
+                RedisArgs(redis, prefix, $"--GenSafety:Memorization:BulkTextPath={empty.FullName}", $"--GenSafety:Memorization:BulkImagesPath={empty.FullName}"));
+
+            var corpus = await CorpusAsync(gateway);
+            await ProtectAsync(gateway, ("after", Document(33, 1000)));
+
+            Assert.Equal(0, corpus.GetProperty("text").GetProperty("documents").GetInt32());
+            Assert.Equal(1, (await CorpusAsync(gateway)).GetProperty("text").GetProperty("documents").GetInt32());
+            Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync($"{prefix}:memo:images:version"));
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
         }
     }
 }

@@ -18,7 +18,7 @@ internal sealed class MemorizationStreamSession(
     ProtectedTextIndex? index, string routeKind, bool holdBack, DivergenceWatch? divergence, ClientIdentity? identity, MemorizationMetrics metrics, ILogger logger)
     : IStreamTransformSession
 {
-    // OpenAI caps n at 128; further choice indexes are not tracked (and not forwarded).
+    // OpenAI caps n at 128; choices of further indexes are not checked, so they are dropped from the chunks.
     private const int MaxChoices = 128;
 
     private readonly Dictionary<int, ChoiceState> _choices = [];
@@ -48,10 +48,17 @@ internal sealed class MemorizationStreamSession(
         _lastChunk = obj;
         var changed = false;
         StreamEndReason? end = null;
+        List<JsonNode>? dropped = null;
         foreach (var node in choices)
         {
-            if (node is not JsonObject choice || !TryChoice(choice, out var state))
+            if (node is not JsonObject choice)
             {
+                continue;
+            }
+
+            if (!TryChoice(choice, out var state))
+            {
+                (dropped ??= []).Add(choice);
                 continue;
             }
 
@@ -77,6 +84,12 @@ internal sealed class MemorizationStreamSession(
 
                 changed = true;
             }
+        }
+
+        foreach (var choice in dropped ?? [])
+        {
+            choices.Remove(choice);
+            changed = true;
         }
 
         await output.WriteAsync(changed ? sseEvent with { Data = obj.ToJsonString() } : sseEvent, cancellationToken);

@@ -60,10 +60,12 @@ internal sealed partial class RedisProtectedCorpusStore : IProtectedCorpusStore,
     public long StoredTextBytes { get; private set; }
 
     public Task<ProtectedCorpusChange> AddTextAsync(IReadOnlyList<ProtectedDocument> documents, CancellationToken cancellationToken)
-        => LockedAsync(() => AddTextCoreAsync(documents), cancellationToken);
+        => documents.Count == 0 ? Task.FromResult(new ProtectedCorpusChange([], [], 0, _corpus.Text.Version))
+            : LockedAsync(() => AddTextCoreAsync(documents), cancellationToken);
 
     public Task<ProtectedCorpusChange> AddImagesAsync(IReadOnlyList<ProtectedImage> images, CancellationToken cancellationToken)
-        => LockedAsync(() => AddImagesCoreAsync(images), cancellationToken);
+        => images.Count == 0 ? Task.FromResult(new ProtectedCorpusChange([], [], 0, _corpus.ImagesVersion))
+            : LockedAsync(() => AddImagesCoreAsync(images), cancellationToken);
 
     public Task<bool> RefreshAsync(CancellationToken cancellationToken)
         => LockedAsync(async () => await RefreshTextAsync() | await RefreshImagesAsync(), cancellationToken);
