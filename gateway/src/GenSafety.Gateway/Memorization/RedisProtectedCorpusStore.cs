@@ -10,34 +10,12 @@ namespace GenSafety.Gateway.Memorization;
 /// <summary>
 /// The protected corpora in Redis (<see cref="MemorizationRedisKeys"/>), shared by every replica. A text add loads
 /// the current snapshot (or copies this replica's, when it is the current one), adds the new documents, writes a new
-/// snapshot under fresh keys and makes it current with a compare-and-set (<see cref="CommitScript"/>); a concurrent
+/// snapshot under fresh keys and makes it current with a compare-and-set (<see cref="MemorizationRedisScripts.Commit"/>); a concurrent
 /// add from another replica makes the set fail and the add start again from the newer snapshot. Changes are announced
 /// on the change channel; replicas reload on the notice, at start-up and at every periodic check.
 /// </summary>
 internal sealed partial class RedisProtectedCorpusStore : IProtectedCorpusStore, IDisposable
 {
-    /// <summary>KEYS: text hash, id set. ARGV: expected snapshot ('' for none), new snapshot, version, documents, ngrams, bloom chunks, attribution chunks, bytes, then the new ids. 1 when committed, 0 when the current snapshot changed meanwhile.</summary>
-    internal const string CommitScript = """
-        local cur = redis.call('HGET', KEYS[1], 'snapshot') or ''
-        if cur ~= ARGV[1] then return 0 end
-        redis.call('HSET', KEYS[1], 'snapshot', ARGV[2], 'version', ARGV[3], 'documents', ARGV[4], 'ngrams', ARGV[5],
-          'bloom_chunks', ARGV[6], 'attribution_chunks', ARGV[7], 'bytes', ARGV[8])
-        for i = 9, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
-        return 1
-        """;
-
-    /// <summary>KEYS: image hash, version counter. ARGV: id, value pairs. Sets the ids not yet present; returns the version (incremented when any was set) followed by the ids set.</summary>
-    internal const string AddImagesScript = """
-        local added = {}
-        for i = 1, #ARGV, 2 do
-          if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then added[#added + 1] = ARGV[i] end
-        end
-        local v = redis.call('GET', KEYS[2]) or '0'
-        if #added > 0 then v = redis.call('INCR', KEYS[2]) end
-        table.insert(added, 1, tostring(v))
-        return added
-        """;
-
     private const int MaxCommitAttempts = 8;
     private static readonly TimeSpan ReplacedSnapshotTtl = TimeSpan.FromMinutes(1);
 
@@ -140,7 +118,7 @@ internal sealed partial class RedisProtectedCorpusStore : IProtectedCorpusStore,
                 head.Snapshot, snapshot, index.Version, index.DocumentCount, index.NgramCount, stored.BloomChunks.Count, stored.AttributionChunks.Count,
                 stored.TotalBytes, .. fresh.Select(d => (RedisValue)d.Id),
             ];
-            if ((int)await db.ScriptEvaluateAsync(CommitScript, [_keys.Text, _keys.TextIds], args) == 1)
+            if ((int)await db.ScriptEvaluateAsync(MemorizationRedisScripts.Commit, [_keys.Text, _keys.TextIds], args) == 1)
             {
                 if (head.Snapshot.Length > 0)
                 {
@@ -171,7 +149,7 @@ internal sealed partial class RedisProtectedCorpusStore : IProtectedCorpusStore,
             args.Add(StoredImage.Format(image));
         }
 
-        var result = (RedisResult[])(await db.ScriptEvaluateAsync(AddImagesScript, [_keys.Images, _keys.ImagesVersion], [.. args]))!;
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(MemorizationRedisScripts.AddImages, [_keys.Images, _keys.ImagesVersion], [.. args]))!;
         var version = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var added = result.Skip(1).Select(r => (string)r!).ToList();
         var addedSet = added.ToHashSet(StringComparer.Ordinal);
