@@ -140,4 +140,18 @@ public sealed class MemorizationJsonTransformTests(SharedRedisFixture redis) : I
         Assert.True(await ProtectedCorpusRedisTests.EventuallyAsync(async () =>
             (await client.PostAsync("/v1/chat/completions", Chat())).StatusCode == (HttpStatusCode)451));
     }
+
+    [Fact]
+    public async Task DuplicateKeysInAChoice_Withheld502()
+    {
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(
+            """{"id":"r","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"a","content":"b"},"finish_reason":"stop"}]}""");
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, GatewayArgs);
+        await ProtectAsync(gateway, ("protected-novel", Protected));
+        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+
+        var response = await client.PostAsync("/v1/chat/completions", Chat());
+
+        await ErrorAssert.IsOpenAIErrorAsync(response, HttpStatusCode.BadGateway, "upstream_invalid_response");
+    }
 }

@@ -50,9 +50,25 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
     public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            Apply(context);
+        }
+        catch (ArgumentException)
+        {
+            // JsonObject throws on a duplicate key when first read: the response cannot be checked reliably.
+            MemorizationLog.ResponseUnreadable(_logger, context.Request.RouteKind);
+            context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned a response the gateway could not check.", Name);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Apply(JsonResponseContext context)
+    {
         if (context.Body is not JsonObject body || body["data"] is not JsonArray data)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         var index = _corpus.Images;
@@ -69,7 +85,7 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
             {
                 MemorizationLog.ResponseUnreadable(_logger, RouteKinds.ImagesGenerations);
                 context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned an image the gateway could not check.", Name);
-                return ValueTask.CompletedTask;
+                return;
             }
 
             if (index.FindNearest(hash) is not { IsNearDuplicate: true } match)
@@ -83,14 +99,12 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
             if (_options.ImageAction == MemorizationActions.Block)
             {
                 context.Block(MemorizationJsonTransform.BlockedStatus, ErrorCodes.OutputBlocked, BlockedMessage, Name);
-                return ValueTask.CompletedTask;
+                return;
             }
 
             item["b64_json"] = Convert.ToBase64String(BlankLike(bytes));
             item.Remove("revised_prompt");
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private static bool TryHash(string b64, out PdqHash hash, out byte[] bytes)

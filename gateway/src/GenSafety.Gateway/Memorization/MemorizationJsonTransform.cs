@@ -64,10 +64,26 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
     public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            Apply(context);
+        }
+        catch (ArgumentException)
+        {
+            // JsonObject throws on a duplicate key when first read: the response cannot be checked reliably.
+            MemorizationLog.ResponseUnreadable(_logger, context.Request.RouteKind);
+            context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned a response the gateway could not check.", Name);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Apply(JsonResponseContext context)
+    {
         var routeKind = context.Request.RouteKind;
         if (context.Body is not JsonObject body || !body.TryGetPropertyValue("choices", out var choicesNode) || choicesNode is not JsonArray choices)
         {
-            return ValueTask.CompletedTask; // no choices: nothing generated to check
+            return; // no choices: nothing generated to check
         }
 
         var index = _corpus.Text;
@@ -79,7 +95,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
             {
                 MemorizationLog.ResponseUnreadable(_logger, routeKind);
                 context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned a response the gateway could not check.", TransformName);
-                return ValueTask.CompletedTask;
+                return;
             }
 
             if (text is null)
@@ -94,7 +110,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
                 if (_options.NonStreamingAction == MemorizationActions.Block)
                 {
                     context.Block(BlockedStatus, ErrorCodes.OutputBlocked, DivergedMessage, TransformName);
-                    return ValueTask.CompletedTask;
+                    return;
                 }
 
                 Redact((JsonObject)choices[i]!, routeKind, text[..(int)Math.Clamp(verdict.DivergenceOffset, 0, text.Length)]);
@@ -121,13 +137,11 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
             if (_options.NonStreamingAction == MemorizationActions.Block)
             {
                 context.Block(BlockedStatus, ErrorCodes.OutputBlocked, BlockedMessage, TransformName);
-                return ValueTask.CompletedTask;
+                return;
             }
 
             Redact((JsonObject)choices[i]!, routeKind, string.Empty);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     // False when the choice is not what the route promises; text null when the choice carries no text (tool calls only).
