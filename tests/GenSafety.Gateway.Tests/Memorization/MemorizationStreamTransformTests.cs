@@ -1,5 +1,6 @@
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Tests.TestHosts;
+using Microsoft.AspNetCore.Http;
 using static GenSafety.Gateway.Tests.Memorization.MemorizationJsonTransformTests;
 using static GenSafety.Gateway.Tests.Memorization.MemorizationTestData;
 
@@ -126,5 +127,26 @@ public sealed class MemorizationStreamTransformTests
         Assert.True(received.Length > 300, $"the lead-in is released a window behind ({received.Length} characters)");
         Assert.Equal("content_filter", stream.FinishReasons[0]);
         Assert.True(stream.Done);
+    }
+
+    [Fact]
+    public async Task DuplicateKeysInAChunk_StreamEndsWithAnError()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"id\":\"r\",\"object\":\"chat.completion.chunk\",\"created\":7,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}\n\n");
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+        });
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url, GatewayArgs);
+        await ProtectAsync(gateway, ("protected-novel", Protected));
+        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+
+        var stream = SseTestStream.Parse(await (await client.PostAsync("/v1/chat/completions", Chat(stream: true))).Content.ReadAsStringAsync());
+
+        Assert.Equal("upstream_invalid_response", stream.GensafetyCode);
+        Assert.Equal("content_filter", stream.FinishReasons[0]);
+        Assert.True(stream.Done);
+        Assert.DoesNotContain(stream.Texts.Values, t => t.Length > 0);
     }
 }

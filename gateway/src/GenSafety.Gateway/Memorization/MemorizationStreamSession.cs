@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSafety.Detectors.Divergence;
 using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
@@ -21,7 +19,7 @@ internal sealed class MemorizationStreamSession(
     // OpenAI caps n at 128; choices of further indexes are not checked, so they are dropped from the chunks.
     private const int MaxChoices = 128;
 
-    private readonly Dictionary<int, ChoiceState> _choices = [];
+    private readonly Dictionary<int, StreamChoiceState> _choices = [];
     private readonly bool _completions = routeKind == RouteKinds.Completions;
     private JsonObject? _lastChunk;
 
@@ -39,13 +37,58 @@ internal sealed class MemorizationStreamSession(
             return;
         }
 
-        if (chunk is not JsonObject obj || obj["choices"] is not JsonArray choices)
+        if (chunk is not JsonObject obj)
         {
             await output.WriteAsync(sseEvent, cancellationToken);
             return;
         }
 
-        _lastChunk = obj;
+        var changed = false;
+        StreamEndReason? end = null;
+        try
+        {
+            if (obj["choices"] is JsonArray choices)
+            {
+                _lastChunk = obj;
+                (changed, end) = Check(choices);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // A duplicate key: the chunk cannot be checked reliably, and must not pass as it is.
+            MemorizationLog.ResponseUnreadable(logger, routeKind);
+            output.End(new StreamEndReason(ErrorCodes.UpstreamInvalidResponse, "The upstream sent a chunk the gateway could not check.", MemorizationJsonTransform.TransformName));
+            return;
+        }
+
+        await output.WriteAsync(changed ? sseEvent with { Data = obj.ToJsonString() } : sseEvent, cancellationToken);
+        if (end is not null)
+        {
+            output.End(end);
+        }
+    }
+
+    public async ValueTask OnCompletedAsync(IStreamOutput output, CancellationToken cancellationToken)
+    {
+        // Choices that ended without a finish_reason chunk may still hold text.
+        foreach (var (choiceIndex, state) in _choices)
+        {
+            var (until, reason) = state.Complete();
+            await FlushAsync(choiceIndex, state, state.Release(until), output, cancellationToken);
+            if (reason is not null)
+            {
+                Stopped(state, reason);
+                output.End(reason);
+                return;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // Runs each choice's delta through its matcher and detector and rewrites what may not pass yet.
+    private (bool Changed, StreamEndReason? End) Check(JsonArray choices)
+    {
         var changed = false;
         StreamEndReason? end = null;
         List<JsonNode>? dropped = null;
@@ -92,32 +135,10 @@ internal sealed class MemorizationStreamSession(
             changed = true;
         }
 
-        await output.WriteAsync(changed ? sseEvent with { Data = obj.ToJsonString() } : sseEvent, cancellationToken);
-        if (end is not null)
-        {
-            output.End(end);
-        }
+        return (changed, end);
     }
 
-    public async ValueTask OnCompletedAsync(IStreamOutput output, CancellationToken cancellationToken)
-    {
-        // Choices that ended without a finish_reason chunk may still hold text.
-        foreach (var (choiceIndex, state) in _choices)
-        {
-            var (until, reason) = state.Complete();
-            await FlushAsync(choiceIndex, state, state.Release(until), output, cancellationToken);
-            if (reason is not null)
-            {
-                Stopped(state, reason);
-                output.End(reason);
-                return;
-            }
-        }
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private bool TryChoice(JsonObject choice, out ChoiceState state)
+    private bool TryChoice(JsonObject choice, out StreamChoiceState state)
     {
         var i = choice["index"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
         if (_choices.TryGetValue(i, out state!))
@@ -131,7 +152,7 @@ internal sealed class MemorizationStreamSession(
         }
 
         metrics.Checked("stream");
-        state = new ChoiceState(i, index?.CreateStreamMatcher(holdBack), divergence?.NewDetector());
+        state = new StreamChoiceState(i, index?.CreateStreamMatcher(holdBack), divergence?.NewDetector());
         _choices.Add(i, state);
         return true;
     }
@@ -155,7 +176,7 @@ internal sealed class MemorizationStreamSession(
     }
 
     // Held-back text of a choice that saw no finish chunk goes out in a copy of its last chunk.
-    private async ValueTask FlushAsync(int choiceIndex, ChoiceState state, string text, IStreamOutput output, CancellationToken cancellationToken)
+    private async ValueTask FlushAsync(int choiceIndex, StreamChoiceState state, string text, IStreamOutput output, CancellationToken cancellationToken)
     {
         if (text.Length == 0 || state.Template is null || _lastChunk is null)
         {
@@ -173,7 +194,7 @@ internal sealed class MemorizationStreamSession(
         await output.WriteAsync(SseEvent.FromData(chunk.ToJsonString()), cancellationToken);
     }
 
-    private void Stopped(ChoiceState state, StreamEndReason reason)
+    private void Stopped(StreamChoiceState state, StreamEndReason reason)
     {
         metrics.StreamEnded();
         metrics.Blocked("stream_end");
@@ -186,78 +207,5 @@ internal sealed class MemorizationStreamSession(
         metrics.Hit("stream");
         MemorizationLog.TextHit(logger, routeKind, state.Index, state.Matcher!.LongestChain * index!.NgramWidth,
             state.Matcher.MatchedDocumentId ?? "unknown", identity?.ClientId ?? "unknown", identity?.Tenant ?? "unknown", "stream_end");
-    }
-
-    private sealed class ChoiceState(int index, ProtectedTextStreamMatcher? matcher, StreamDivergenceDetector? divergence)
-    {
-        private static readonly StreamEndReason Protected =
-            new(ErrorCodes.OutputBlocked, MemorizationStreamTransform.StopMessage, MemorizationJsonTransform.TransformName);
-
-        private static readonly StreamEndReason Diverged =
-            new(ErrorCodes.OutputBlocked, MemorizationStreamTransform.DivergedMessage, MemorizationJsonTransform.TransformName);
-
-        private long _received;
-
-        public int Index { get; } = index;
-
-        public ProtectedTextStreamMatcher? Matcher { get; } = matcher;
-
-        /// <summary>Text received and not yet forwarded; it starts at stream offset <see cref="Forwarded"/>.</summary>
-        public StringBuilder Received { get; } = new();
-
-        public long Forwarded { get; private set; }
-
-        public JsonObject? Template { get; set; }
-
-        /// <summary>Takes a delta; returns how far the stream may go now and, when it must end, why.</summary>
-        public (long Until, StreamEndReason? Reason) Append(string delta, bool finished)
-        {
-            Received.Append(delta);
-            _received += delta.Length;
-            var status = Matcher is null ? default : Matcher.Append(delta);
-            if (Matcher is not null && !status.Stopped && finished)
-            {
-                status = Matcher.Complete();
-            }
-
-            var verdict = divergence is null ? default : divergence.Append(delta);
-            if (divergence is not null && !verdict.Diverged && finished)
-            {
-                verdict = divergence.Complete();
-            }
-
-            return Decide(status, verdict);
-        }
-
-        /// <summary>Ends the choice's text at the end of the stream.</summary>
-        public (long Until, StreamEndReason? Reason) Complete()
-            => Decide(Matcher?.Complete() ?? default, divergence?.Complete() ?? default);
-
-        /// <summary>Takes the text up to stream offset <paramref name="until"/> (never back before what was sent).</summary>
-        public string Release(long until)
-        {
-            var count = (int)Math.Clamp(until - Forwarded, 0, Received.Length);
-            if (count == 0)
-            {
-                return string.Empty;
-            }
-
-            var text = Received.ToString(0, count);
-            Received.Remove(0, count);
-            Forwarded += count;
-            return text;
-        }
-
-        private (long Until, StreamEndReason? Reason) Decide(StreamMatchStatus status, DivergenceVerdict verdict)
-        {
-            // Without a matcher everything received may go (the divergence detector decides on words as they come).
-            var until = Matcher is null ? _received : status.Stopped ? status.StopOffset : status.ForwardableOffset;
-            if (verdict.Diverged && !(status.Stopped && status.StopOffset <= verdict.DivergenceOffset))
-            {
-                return (Math.Min(until, Math.Max(0, verdict.DivergenceOffset)), Diverged);
-            }
-
-            return (until, status.Stopped ? Protected : null);
-        }
     }
 }
