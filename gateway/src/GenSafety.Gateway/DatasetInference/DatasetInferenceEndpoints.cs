@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Unicode;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Requests;
@@ -49,7 +48,7 @@ public static class DatasetInferenceEndpoints
         }
         catch (DatasetInferenceRequestException ex)
         {
-            var tooLarge = ex.Param == "body_size";
+            var tooLarge = ex.Param == JsonRequestBody.TooLargeParam;
             await OpenAIError.WriteAsync(context, tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                 tooLarge ? ErrorCodes.RequestTooLarge : ErrorCodes.InvalidRequest, ex.Message, tooLarge ? null : ex.Param);
             return;
@@ -146,40 +145,9 @@ public static class DatasetInferenceEndpoints
         }
     }
 
-    private static async Task<DatasetInferenceRequest> ReadAsync(HttpContext context, DatasetInferenceServiceOptions settings)
-    {
-        var tooLarge = new DatasetInferenceRequestException($"The body is larger than {settings.MaxRequestBytes} bytes.", "body_size");
-        if (context.Request.ContentLength > settings.MaxRequestBytes)
-        {
-            throw tooLarge;
-        }
-
-        BoundedBody.LiftServerLimit(context);
-        byte[] body;
-        try
-        {
-            body = await BoundedBody.ReadAsync(context.Request, settings.MaxRequestBytes, context.RequestAborted) ?? throw tooLarge;
-        }
-        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
-        {
-            throw new DatasetInferenceRequestException("The request body could not be read completely.", null);
-        }
-
-        if (!Utf8.IsValid(body))
-        {
-            throw new DatasetInferenceRequestException("The request body is not valid UTF-8.", null);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return DatasetInferenceRequest.Parse(document.RootElement, settings);
-        }
-        catch (JsonException)
-        {
-            throw new DatasetInferenceRequestException("The body is not valid JSON.", null);
-        }
-    }
+    private static Task<DatasetInferenceRequest> ReadAsync(HttpContext context, DatasetInferenceServiceOptions settings)
+        => JsonRequestBody.ReadAsync(context, settings.MaxRequestBytes, root => DatasetInferenceRequest.Parse(root, settings),
+            static (message, param) => new DatasetInferenceRequestException(message, param));
 
     private static async Task WriteJobAsync(HttpContext context, DatasetInferenceJob job, IReadOnlyList<(string Id, double PValue)>? family, bool cancelling = false)
     {

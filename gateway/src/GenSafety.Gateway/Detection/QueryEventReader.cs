@@ -47,7 +47,7 @@ internal static class QueryEventReader
         return BinaryPrimitives.ReadUInt64BigEndian(digest);
     }
 
-    private static string Prompt(string routeKind, JsonElement root)
+    internal static string Prompt(string routeKind, JsonElement root)
     {
         var text = new StringBuilder();
         switch (routeKind)

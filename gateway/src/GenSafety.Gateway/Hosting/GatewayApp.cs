@@ -4,6 +4,7 @@ using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Health;
 using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Memorization;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.Telemetry;
@@ -38,6 +39,7 @@ public static class GatewayApp
 
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
+        app.MapProtectedCorpusEndpoints();
         app.MapDatasetInferenceEndpoints();
         app.MapMetrics("/metrics").WithMetadata(AdminListenerMetadata.Instance);
         app.MapReverseProxy(proxy =>

@@ -8,6 +8,7 @@ using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Enforcement.ProofOfWork;
 using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Memorization;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ internal static class OptionsStartupCheck
         Check<B4BCoverageOptions>(services, failures);
         Check<HashingEmbedderOptions>(services, failures);
         Check<MiniLmEmbedderOptions>(services, failures);
+        Check<MemorizationOptions>(services, failures);
 
         if (failures.Count > 0)
         {

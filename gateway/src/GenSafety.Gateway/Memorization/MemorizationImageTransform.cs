@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using GenSafety.Detectors.Images;
+using GenSafety.Gateway.Errors;
+using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Proxy;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace GenSafety.Gateway.Memorization;
+
+/// <summary>
+/// Checks every <c>b64_json</c> image of an <c>/v1/images/generations</c> response against the protected-image index:
+/// its PDQ hash against all eight symmetries of each protected image; within
+/// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> bits the response is blocked (<c>451 output_blocked</c>)
+/// or, with <c>replace</c>, that image is replaced by a blank grey PNG of the same size. An image that cannot be
+/// decoded is withheld rather than passed unchecked. Images returned as <c>url</c> are not fetched, so not checked.
+/// </summary>
+public sealed class MemorizationImageTransform : IJsonResponseTransform
+{
+    /// <summary>What a blocked client is told (never which image).</summary>
+    public const string BlockedMessage = "The generated image reproduces a protected image and was withheld.";
+
+    private readonly ProtectedCorpus _corpus;
+    private readonly MemorizationOptions _options;
+    private readonly MemorizationMetrics _metrics;
+    private readonly ILogger<MemorizationImageTransform> _logger;
+
+    /// <summary>Creates the transform.</summary>
+    public MemorizationImageTransform(ProtectedCorpus corpus, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, ILogger<MemorizationImageTransform> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _corpus = corpus;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public string Name => MemorizationJsonTransform.TransformName;
+
+    /// <inheritdoc />
+    public bool AppliesTo(JsonResponseContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _options.Enabled && context.StatusCode is >= 200 and < 300
+            && context.Request.RouteKind == RouteKinds.ImagesGenerations && _corpus.Images.Count > 0;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            Apply(context);
+        }
+        catch (ArgumentException)
+        {
+            // JsonObject throws on a duplicate key when first read: the response cannot be checked reliably.
+            MemorizationLog.ResponseUnreadable(_logger, context.Request.RouteKind);
+            context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned a response the gateway could not check.", Name);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Apply(JsonResponseContext context)
+    {
+        if (context.Body is not JsonObject body || body["data"] is not JsonArray data)
+        {
+            return;
+        }
+
+        var index = _corpus.Images;
+        var identity = context.HttpContext.Features.Get<ClientIdentity>();
+        for (var i = 0; i < data.Count; i++)
+        {
+            if (data[i] is not JsonObject item || item["b64_json"] is not JsonValue value || !value.TryGetValue<string>(out var b64))
+            {
+                continue;
+            }
+
+            _metrics.Checked("image");
+            if (!TryHash(b64, out var hash, out var bytes))
+            {
+                MemorizationLog.ResponseUnreadable(_logger, RouteKinds.ImagesGenerations);
+                context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned an image the gateway could not check.", Name);
+                return;
+            }
+
+            if (index.FindNearest(hash) is not { IsNearDuplicate: true } match)
+            {
+                continue;
+            }
+
+            _metrics.Hit("image");
+            _metrics.Blocked(_options.ImageAction);
+            MemorizationLog.ImageHit(_logger, i, match.Distance, match.ImageId, identity?.ClientId ?? "unknown", identity?.Tenant ?? "unknown", _options.ImageAction);
+            if (_options.ImageAction == MemorizationActions.Block)
+            {
+                context.Block(MemorizationJsonTransform.BlockedStatus, ErrorCodes.OutputBlocked, BlockedMessage, Name);
+                return;
+            }
+
+            item["b64_json"] = Convert.ToBase64String(BlankLike(bytes));
+            item.Remove("revised_prompt");
+        }
+    }
+
+    private static bool TryHash(string b64, out PdqHash hash, out byte[] bytes)
+    {
+        hash = default;
+        bytes = new byte[b64.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(b64, bytes, out var length))
+        {
+            return false;
+        }
+
+        bytes = bytes[..length];
+        try
+        {
+            hash = PdqHasher.Hash(bytes).Hash;
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    // A flat grey PNG with the dimensions of the image it replaces.
+    private static byte[] BlankLike(byte[] image)
+    {
+        var info = SKBitmap.DecodeBounds(image);
+        using var bitmap = new SKBitmap(new SKImageInfo(Math.Max(1, info.Width), Math.Max(1, info.Height), SKColorType.Rgba8888, SKAlphaType.Premul));
+        bitmap.Erase(new SKColor(128, 128, 128));
+        using var encoded = SKImage.FromBitmap(bitmap);
+        using var png = encoded.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+}
