@@ -39,6 +39,7 @@ public static class GatewayApp
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapDatasetInferenceEndpoints();
+        app.MapProvenanceEndpoints();
         app.MapMetrics("/metrics").WithMetadata(AdminListenerMetadata.Instance);
         app.MapReverseProxy(proxy =>
         {
@@ -46,6 +47,7 @@ public static class GatewayApp
             proxy.UseMiddleware<RequestBodyMiddleware>();
             proxy.UseMiddleware<DetectionMiddleware>();
             proxy.UseMiddleware<AdmissionMiddleware>();
+            proxy.UseProvenanceShaping();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

@@ -38,6 +38,7 @@ internal static class OptionsStartupCheck
         Check<B4BCoverageOptions>(services, failures);
         Check<HashingEmbedderOptions>(services, failures);
         Check<MiniLmEmbedderOptions>(services, failures);
+        Check<GenSafety.Gateway.Provenance.ProvenanceOptions>(services, failures);
 
         if (failures.Count > 0)
         {

@@ -28,6 +28,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddAdmission(configuration);
         services.AddDetection(configuration);
         services.AddDatasetInference(configuration);
+        services.AddProvenance(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace GenSafety.Gateway.Provenance;
+
+/// <summary>
+/// Reads a request's <c>logit_bias</c> for merging with a watermark plan: OpenAI semantics, token id (a decimal
+/// string) → bias in [−100, 100]. Anything else is refused, because an entry the gateway cannot read cannot be merged.
+/// </summary>
+internal static class ClientLogitBias
+{
+    /// <summary>Largest |bias| OpenAI accepts.</summary>
+    public const double MaxMagnitude = 100;
+
+    /// <summary>
+    /// Parses <paramref name="root"/>'s <c>logit_bias</c> (absent or null: an empty map). Returns false with
+    /// <paramref name="error"/> when an entry is not a token id below <paramref name="vocabularySize"/> with a bias in range.
+    /// </summary>
+    public static bool TryRead(JsonElement root, int vocabularySize, out Dictionary<int, double> entries, out string? error)
+    {
+        entries = [];
+        error = null;
+        if (!root.TryGetProperty("logit_bias"u8, out var bias) || bias.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (bias.ValueKind != JsonValueKind.Object)
+        {
+            error = "logit_bias must be an object mapping token ids to biases.";
+            return false;
+        }
+
+        foreach (var entry in bias.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var token) || token >= vocabularySize)
+            {
+                error = $"logit_bias keys must be token ids between 0 and {vocabularySize - 1}.";
+                return false;
+            }
+
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetDouble(out var value) || Math.Abs(value) > MaxMagnitude)
+            {
+                error = $"logit_bias values must be numbers between -{MaxMagnitude} and {MaxMagnitude}.";
+                return false;
+            }
+
+            // A repeated id: the last value wins, as a JSON object reader would take it.
+            entries[token] = value;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+namespace GenSafety.Gateway.Provenance;
+
+/// <summary>
+/// Where delivered outputs are recorded for verification: by exact hash and by LSH band of their MinHash sketch.
+/// Records expire after <see cref="ProvenanceOptions.LedgerRetention"/>. A backend failure surfaces as
+/// <see cref="State.StateStoreUnavailableException"/>.
+/// </summary>
+public interface IProvenanceLedger
+{
+    /// <summary>Stores <paramref name="record"/>, indexed by its hash and by <paramref name="bands"/>.</summary>
+    Task RecordAsync(ProvenanceRecord record, IReadOnlyList<string> bands, CancellationToken cancellationToken);
+
+    /// <summary>The newest records (at most <see cref="ProvenanceOptions.MaxCandidatesPerBand"/>) whose output hashes to <paramref name="outputSha256"/>.</summary>
+    Task<IReadOnlyList<ProvenanceRecord>> FindByHashAsync(string outputSha256, CancellationToken cancellationToken);
+
+    /// <summary>Records sharing at least one LSH band with <paramref name="bands"/> (per band the newest few), without duplicates.</summary>
+    Task<IReadOnlyList<ProvenanceRecord>> FindByBandsAsync(IReadOnlyList<string> bands, CancellationToken cancellationToken);
+}
