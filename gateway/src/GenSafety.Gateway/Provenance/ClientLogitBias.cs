@@ -14,9 +14,11 @@ internal static class ClientLogitBias
 
     /// <summary>
     /// Parses <paramref name="root"/>'s <c>logit_bias</c> (absent or null: an empty map). Returns false with
-    /// <paramref name="error"/> when an entry is not a token id below <paramref name="vocabularySize"/> with a bias in range.
+    /// <paramref name="error"/> when a key is not a non-negative integer or a value not a bias in range. Whether an id
+    /// exists in the model's vocabulary (special tokens such as <c>&lt;|endoftext|&gt;</c> included) is the upstream's
+    /// call, as it would be without the gateway.
     /// </summary>
-    public static bool TryRead(JsonElement root, int vocabularySize, out Dictionary<int, double> entries, out string? error)
+    public static bool TryRead(JsonElement root, out Dictionary<int, double> entries, out string? error)
     {
         entries = [];
         error = null;
@@ -33,9 +35,9 @@ internal static class ClientLogitBias
 
         foreach (var entry in bias.EnumerateObject())
         {
-            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var token) || token >= vocabularySize)
+            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var token))
             {
-                error = $"logit_bias keys must be token ids between 0 and {vocabularySize - 1}.";
+                error = "logit_bias keys must be token ids (non-negative integers).";
                 return false;
             }
 

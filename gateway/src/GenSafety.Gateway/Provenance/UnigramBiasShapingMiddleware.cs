@@ -42,7 +42,7 @@ internal sealed class UnigramBiasShapingMiddleware
 
         var model = root.TryGetProperty("model"u8, out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         var scheme = _schemes.UnigramFor(model);
-        if (!ClientLogitBias.TryRead(root, scheme.Vocabulary.Size, out var clientBias, out var error))
+        if (!ClientLogitBias.TryRead(root, out var clientBias, out var error))
         {
             return OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, error!, "logit_bias");
         }
