@@ -10,11 +10,15 @@ namespace GenSafety.Gateway.Provenance;
 /// </summary>
 internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
 {
+    // Records pushed out of every index by newer ones are only reachable by a sweep.
+    private const int SweepEvery = 4096;
+
     private readonly ConcurrentDictionary<string, ProvenanceRecord> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<string>> _indexes = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly int _perIndex;
+    private long _writes;
 
     public InMemoryProvenanceLedger(IOptions<ProvenanceOptions> options, TimeProvider time)
     {
@@ -27,6 +31,11 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(bands);
+        if (Interlocked.Increment(ref _writes) % SweepEvery == 0)
+        {
+            Sweep();
+        }
+
         _records[record.RecordId] = record;
         Add("h:" + record.OutputSha256, record.RecordId);
         foreach (var band in bands)
@@ -85,6 +94,31 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         }
 
         return found;
+    }
+
+    private void Sweep()
+    {
+        var cutoff = _time.GetUtcNow() - _retention;
+        foreach (var (id, record) in _records)
+        {
+            if (record.CreatedAt < cutoff)
+            {
+                _records.TryRemove(id, out _);
+            }
+        }
+
+        foreach (var (name, ids) in _indexes)
+        {
+            lock (ids)
+            {
+                Prune(ids);
+                if (ids.Count == 0)
+                {
+                    // An add racing this removal can lose one index entry: acceptable for the single-instance demo store.
+                    _indexes.TryRemove(name, out _);
+                }
+            }
+        }
     }
 
     // Ids are in insertion (time) order: expired ones are at the front.

@@ -50,7 +50,7 @@ internal sealed class ProvenanceJsonTransform : IJsonResponseTransform
 
             var holder = chat ? choice["message"] as JsonObject : choice;
             var field = chat ? "content" : "text";
-            if (holder?[field] is not JsonValue value || !value.TryGetValue<string>(out var text))
+            if (holder?[field] is not JsonValue value || !value.TryGetValue<string>(out var text) || text.Length == 0)
             {
                 continue;
             }

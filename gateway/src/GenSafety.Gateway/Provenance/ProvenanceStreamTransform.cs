@@ -102,12 +102,13 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
                 owner._metrics.Marked(mark.Scheme, _choices.Count > 0);
             }
 
-            if (_choices.Count == 0)
+            var outputs = _choices.Where(c => c.Value.Text.Length > 0).Select(c => (c.Key, c.Value.Text.ToString())).ToList();
+            if (outputs.Count == 0)
             {
+                // Tool calls only, or nothing at all: no text to record.
                 return;
             }
 
-            var outputs = _choices.Select(c => (c.Key, c.Value.Text.ToString())).ToList();
             var model = _envelope?["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : ResponseMarks.RequestModel(context.Features.Get<ProxyRequest>());
             var delivered = await owner._recorder.RecordAsync(mark, context.TraceIdentifier, model, outputs, cancellationToken);
             if (wantsEvent)
