@@ -29,6 +29,8 @@ public static class ProvenanceApplicationBuilderExtensions
         }
 
         var schemes = services.GetRequiredService<ProvenanceSchemes>();
+        // Verification scores both schemes: load the default tokenizer's vocabulary and ranking now, not on the first request.
+        _ = schemes.UnigramFor(null);
         var ledger = services.GetRequiredService<IProvenanceLedger>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<ProvenanceSchemes>();
         var receiptKid = schemes.KeyRing!.CurrentReceiptKey().Kid;
