@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenSafety.Gateway.Provenance;
 using GenSafety.Gateway.Tests.Infrastructure;
@@ -168,6 +169,34 @@ public sealed class ProvenanceThroughGatewayTests(SharedRedisFixture redis) : IC
         Assert.Equal(("bad_signature", 0.0), (alteredCheck.GetProperty("detail").GetString(), alteredCheck.GetProperty("score").GetDouble()));
         Assert.Equal(("unknown_key", 0.0), (unknownCheck.GetProperty("detail").GetString(), unknownCheck.GetProperty("score").GetDouble()));
         Assert.Equal(("output_mismatch", 0.0), (mismatchCheck.GetProperty("detail").GetString(), mismatchCheck.GetProperty("score").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Completions_MarkedAndRecorded(bool stream)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            model = "reference-ngram",
+            prompt = "The history of the sea",
+            max_tokens = 150,
+            temperature = 1.0,
+            stream,
+            logit_bias = new Dictionary<string, int> { ["100257"] = -100 },
+        });
+        using var response = await _client.PostAsync("/v1/completions", Json(body));
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, raw);
+
+        var text = stream
+            ? string.Concat(raw.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                .Where(e => e.StartsWith("data: {", StringComparison.Ordinal))
+                .Select(e => JsonNode.Parse(e[6..])!["choices"]!.AsArray().Select(c => c!["text"]?.GetValue<string>()).FirstOrDefault()))
+            : JsonNode.Parse(raw)!["choices"]![0]!["text"]!.GetValue<string>();
+        AssertLexicallyMarked(text);
+        Assert.Equal(!stream, response.Headers.Contains("x-gensafety-receipt"));
+        Assert.Equal("produced", Verdict(await VerifyAsync(_client, text)));
     }
 
     [Theory]

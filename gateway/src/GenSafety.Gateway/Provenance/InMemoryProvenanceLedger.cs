@@ -1,24 +1,25 @@
 using System.Collections.Concurrent;
+using GenSafety.Watermarking.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
 /// <see cref="IProvenanceLedger"/> in process memory, for a gateway without Redis (demo mode, single instance): the
-/// same indexes, retention and per-index bound as the Redis ledger; lost on restart. Expired records are dropped
-/// when an index they belong to is read or written.
+/// same indexes, retention and per-index bound as the Redis ledger, at most <see cref="MaxRecords"/> records (the
+/// oldest go first); lost on restart.
 /// </summary>
 internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
 {
-    // Records pushed out of every index by newer ones are only reachable by a sweep.
-    private const int SweepEvery = 4096;
+    /// <summary>Most records kept (≈ 1.3 KB each with their index entries).</summary>
+    public const int MaxRecords = 50_000;
 
     private readonly ConcurrentDictionary<string, ProvenanceRecord> _records = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ProvenanceRecord> _order = new();
     private readonly ConcurrentDictionary<string, List<string>> _indexes = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly int _perIndex;
-    private long _writes;
 
     public InMemoryProvenanceLedger(IOptions<ProvenanceOptions> options, TimeProvider time)
     {
@@ -31,18 +32,15 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(bands);
-        if (Interlocked.Increment(ref _writes) % SweepEvery == 0)
-        {
-            Sweep();
-        }
-
         _records[record.RecordId] = record;
+        _order.Enqueue(record);
         Add("h:" + record.OutputSha256, record.RecordId);
         foreach (var band in bands)
         {
             Add("b:" + band, record.RecordId);
         }
 
+        Evict();
         return Task.CompletedTask;
     }
 
@@ -55,16 +53,57 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         return Task.FromResult<IReadOnlyList<ProvenanceRecord>>(Find(bands.Select(b => "b:" + b)));
     }
 
+    // Records leave in insertion order (over the cap, or expired); their index entries go with them.
+    private void Evict()
+    {
+        var cutoff = _time.GetUtcNow() - _retention;
+        while ((_records.Count > MaxRecords || (_order.TryPeek(out var oldest) && oldest.CreatedAt < cutoff)) && _order.TryDequeue(out var evicted))
+        {
+            _records.TryRemove(evicted.RecordId, out _);
+            Drop("h:" + evicted.OutputSha256);
+            foreach (var band in LshBands.Keys(evicted.Sketch))
+            {
+                Drop("b:" + band);
+            }
+        }
+    }
+
     private void Add(string index, string recordId)
     {
-        var ids = _indexes.GetOrAdd(index, static _ => []);
-        lock (ids)
+        while (true)
         {
-            Prune(ids);
-            ids.Add(recordId);
-            if (ids.Count > ProvenanceRedisKeys.MaxIndexEntries)
+            var ids = _indexes.GetOrAdd(index, static _ => []);
+            lock (ids)
             {
-                ids.RemoveAt(0);
+                // Dropped as empty between the lookup and the lock: take the current list instead.
+                if (!_indexes.TryGetValue(index, out var current) || !ReferenceEquals(current, ids))
+                {
+                    continue;
+                }
+
+                Prune(ids);
+                ids.Add(recordId);
+                if (ids.Count > ProvenanceRedisKeys.MaxIndexEntries)
+                {
+                    ids.RemoveAt(0);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void Drop(string index)
+    {
+        if (_indexes.TryGetValue(index, out var ids))
+        {
+            lock (ids)
+            {
+                Prune(ids);
+                if (ids.Count == 0)
+                {
+                    _indexes.TryRemove(new KeyValuePair<string, List<string>>(index, ids));
+                }
             }
         }
     }
@@ -96,38 +135,12 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         return found;
     }
 
-    private void Sweep()
-    {
-        var cutoff = _time.GetUtcNow() - _retention;
-        foreach (var (id, record) in _records)
-        {
-            if (record.CreatedAt < cutoff)
-            {
-                _records.TryRemove(id, out _);
-            }
-        }
-
-        foreach (var (name, ids) in _indexes)
-        {
-            lock (ids)
-            {
-                Prune(ids);
-                if (ids.Count == 0)
-                {
-                    // An add racing this removal can lose one index entry: acceptable for the single-instance demo store.
-                    _indexes.TryRemove(name, out _);
-                }
-            }
-        }
-    }
-
-    // Ids are in insertion (time) order: expired ones are at the front.
+    // Ids are in insertion order, so evicted and expired ones are at the front.
     private void Prune(List<string> ids)
     {
         var cutoff = _time.GetUtcNow() - _retention;
         while (ids.Count > 0 && (!_records.TryGetValue(ids[0], out var record) || record.CreatedAt < cutoff))
         {
-            _records.TryRemove(ids[0], out _);
             ids.RemoveAt(0);
         }
     }
