@@ -7,12 +7,30 @@ using StackExchange.Redis;
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// <see cref="IProvenanceLedger"/> on Redis (layout: <see cref="ProvenanceRedisKeys"/>). A write is one
-/// <c>MULTI</c>/<c>EXEC</c>: the record hash, then per index a <c>ZADD</c>, a trim to the newest entries and a
-/// <c>PEXPIRE</c>. Reads are pipelined: the index ranges, then the records (expired ones are skipped).
+/// <see cref="IProvenanceLedger"/> on Redis (layout: <see cref="ProvenanceRedisKeys"/>). A write is one script
+/// (<see cref="WriteScript"/>), one round trip. Reads are pipelined: the index ranges, then the records (expired
+/// ones are skipped).
 /// </summary>
 internal sealed class RedisProvenanceLedger : IProvenanceLedger
 {
+    /// <summary>
+    /// KEYS: the record hash, the hash index, the band indexes. ARGV: TTL ms, record id, score (created ms), most
+    /// entries per index, then the record's field/value pairs. Writes the record; adds the id to every index, trims an
+    /// index only when it is over the bound, and renews every TTL.
+    /// </summary>
+    internal const string WriteScript = """
+        local ttl = ARGV[1]
+        local max = tonumber(ARGV[4])
+        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+        redis.call('PEXPIRE', KEYS[1], ttl)
+        for i = 2, #KEYS do
+          redis.call('ZADD', KEYS[i], ARGV[3], ARGV[2])
+          if redis.call('ZCARD', KEYS[i]) > max then redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(max + 1)) end
+          redis.call('PEXPIRE', KEYS[i], ttl)
+        end
+        return 1
+        """;
+
     private readonly IConnectionMultiplexer _connection;
     private readonly ProvenanceRedisKeys _keys;
     private readonly TimeSpan _retention;
@@ -30,33 +48,23 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(bands);
-        var transaction = _connection.GetDatabase().CreateTransaction();
-        var key = _keys.Record(record.RecordId);
-        var pending = new List<Task>(4 + (3 * (bands.Count + 1)))
+        var keys = new RedisKey[2 + bands.Count];
+        keys[0] = _keys.Record(record.RecordId);
+        keys[1] = _keys.Hash(record.OutputSha256);
+        for (var i = 0; i < bands.Count; i++)
         {
-            transaction.HashSetAsync(key,
-            [
-                new("t", record.Tenant), new("s", record.Scheme), new("k", record.Kid), new("q", record.RequestId), new("m", record.Model),
-                new("c", record.CreatedAt.ToUnixTimeMilliseconds()), new("h", record.OutputSha256),
-                new("g", MemoryMarshal.AsBytes(record.Sketch.AsSpan()).ToArray()),
-            ]),
-            transaction.KeyExpireAsync(key, _retention),
-        };
-        var score = record.CreatedAt.ToUnixTimeMilliseconds();
-        Index(transaction, _keys.Hash(record.OutputSha256), record.RecordId, score, pending);
-        foreach (var band in bands)
-        {
-            Index(transaction, _keys.Band(band), record.RecordId, score, pending);
+            keys[2 + i] = _keys.Band(bands[i]);
         }
 
+        RedisValue[] args =
+        [
+            (long)_retention.TotalMilliseconds, record.RecordId, record.CreatedAt.ToUnixTimeMilliseconds(), ProvenanceRedisKeys.MaxIndexEntries,
+            "t", record.Tenant, "s", record.Scheme, "k", record.Kid, "q", record.RequestId, "m", record.Model,
+            "c", record.CreatedAt.ToUnixTimeMilliseconds(), "h", record.OutputSha256, "g", MemoryMarshal.AsBytes(record.Sketch.AsSpan()).ToArray(),
+        ];
         try
         {
-            if (!await transaction.ExecuteAsync().WaitAsync(cancellationToken))
-            {
-                throw new StateStoreUnavailableException("The provenance ledger write was not executed.");
-            }
-
-            await Task.WhenAll(pending);
+            await _connection.GetDatabase().ScriptEvaluateAsync(WriteScript, keys, args).WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -77,13 +85,6 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
         }
 
         return await FindAsync(keys, cancellationToken);
-    }
-
-    private void Index(ITransaction transaction, RedisKey index, string recordId, long score, List<Task> pending)
-    {
-        pending.Add(transaction.SortedSetAddAsync(index, recordId, score));
-        pending.Add(transaction.SortedSetRemoveRangeByRankAsync(index, 0, -(ProvenanceRedisKeys.MaxIndexEntries + 1)));
-        pending.Add(transaction.KeyExpireAsync(index, _retention));
     }
 
     private async Task<IReadOnlyList<ProvenanceRecord>> FindAsync(RedisKey[] indexes, CancellationToken cancellationToken)
