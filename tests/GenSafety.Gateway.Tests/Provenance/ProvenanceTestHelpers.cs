@@ -11,11 +11,12 @@ internal static class ProvenanceTestHelpers
     /// <summary>Base64 of 32 bytes 0x00..0x1F; a test secret only.</summary>
     public static readonly string MasterKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
 
-    /// <summary>Provenance on, the test master key, then <paramref name="extra"/>; on the shared Redis under <paramref name="prefix"/> when given.</summary>
+    /// <summary>Provenance on, the test master key, <c>lexical</c> for every tenant not configured otherwise, then <paramref name="extra"/>; on the shared Redis under <paramref name="prefix"/> when given.</summary>
     public static string[] Args(SharedRedisFixture? redis, string? prefix, params string[] extra) =>
     [
         "--GenSafety:Watermarking:Enabled=true",
         $"--GenSafety:Watermarking:MasterKey={MasterKey}",
+        "--GenSafety:Watermarking:DefaultScheme=lexical",
         .. redis is null ? Array.Empty<string>() : [$"--GenSafety:Redis:ConnectionString={redis.EndPoint}", $"--GenSafety:Redis:KeyPrefix={prefix}"],
         .. extra,
     ];

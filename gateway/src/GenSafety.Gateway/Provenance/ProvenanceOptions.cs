@@ -25,8 +25,11 @@ public sealed class ProvenanceOptions
     /// <summary>File holding the base64 master secret (a mounted Kubernetes secret); used when <see cref="MasterKey"/> is empty.</summary>
     public string? MasterKeyFile { get; set; }
 
-    /// <summary>Scheme of tenants not listed in <see cref="TenantSchemes"/>: <c>unigram-bias</c>, <c>lexical</c> or <c>none</c>. Default <c>lexical</c>.</summary>
-    public string DefaultScheme { get; set; } = WatermarkSchemeNames.Lexical;
+    /// <summary>
+    /// Scheme of tenants not listed in <see cref="TenantSchemes"/>: <c>unigram-bias</c>, <c>lexical</c> or <c>none</c>.
+    /// Default <c>none</c>: outputs are recorded and get receipts but their text is not changed until a scheme is chosen.
+    /// </summary>
+    public string DefaultScheme { get; set; } = WatermarkSchemeNames.None;
 
     /// <summary>Scheme per tenant (exact tenant name → scheme name).</summary>
     public Dictionary<string, string> TenantSchemes { get; set; } = new(StringComparer.Ordinal);
