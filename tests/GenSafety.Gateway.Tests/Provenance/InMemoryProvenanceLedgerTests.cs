@@ -20,21 +20,21 @@ public sealed class InMemoryProvenanceLedgerTests
         var text = ShippedText.HumanDocuments[0];
         var other = ShippedText.HumanDocuments[1];
         var first = Record("rec_a", text, time.GetUtcNow());
-        await ledger.RecordAsync(first, LshBands.Keys(first.Sketch), default);
+        await ledger.RecordAsync([first], default);
         var words = text.Split(' ');
         words[words.Length / 2] = "zebra";
         var edited = MinHashSketch.Compute(string.Join(' ', words));
 
         Assert.Equal("rec_a", (await ledger.FindByHashAsync(first.OutputSha256, default)).Single().RecordId);
-        Assert.Contains(await ledger.FindByBandsAsync(LshBands.Keys(edited), default), r => r.RecordId == "rec_a");
+        Assert.Contains(await ledger.FindByBandsAsync(LedgerBands.Keys(edited), default), r => r.RecordId == "rec_a");
         Assert.Empty(await ledger.FindByHashAsync(OutputNormalizer.Sha256Hex(other), default));
 
         time.Advance(TimeSpan.FromHours(2));
         var second = Record("rec_b", other, time.GetUtcNow());
-        await ledger.RecordAsync(second, LshBands.Keys(second.Sketch), default);
+        await ledger.RecordAsync([second], default);
 
         Assert.Empty(await ledger.FindByHashAsync(first.OutputSha256, default));
-        Assert.DoesNotContain(await ledger.FindByBandsAsync(LshBands.Keys(edited), default), r => r.RecordId == "rec_a");
+        Assert.DoesNotContain(await ledger.FindByBandsAsync(LedgerBands.Keys(edited), default), r => r.RecordId == "rec_a");
         Assert.Equal("rec_b", (await ledger.FindByHashAsync(second.OutputSha256, default)).Single().RecordId);
     }
 }

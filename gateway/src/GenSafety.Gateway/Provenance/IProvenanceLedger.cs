@@ -1,14 +1,15 @@
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// Where delivered outputs are recorded for verification: by exact hash and by LSH band of their MinHash sketch.
-/// Records expire after <see cref="ProvenanceOptions.LedgerRetention"/>. A backend failure surfaces as
-/// <see cref="State.StateStoreUnavailableException"/>.
+/// Where delivered outputs are recorded for verification: by exact hash and by the <see cref="LedgerBands"/> of their
+/// MinHash sketch. Records expire after <see cref="ProvenanceOptions.LedgerRetention"/>. A backend failure surfaces as
+/// <see cref="State.StateStoreUnavailableException"/>. Written off the response path, in batches, by
+/// <see cref="ProvenanceLedgerWriter"/>.
 /// </summary>
 public interface IProvenanceLedger
 {
-    /// <summary>Stores <paramref name="record"/>, indexed by its hash and by <paramref name="bands"/>.</summary>
-    Task RecordAsync(ProvenanceRecord record, IReadOnlyList<string> bands, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="records"/> (one backend round trip), each indexed by its hash and its <see cref="LedgerBands"/>.</summary>
+    Task RecordAsync(IReadOnlyList<ProvenanceRecord> records, CancellationToken cancellationToken);
 
     /// <summary>The newest records (at most <see cref="ProvenanceOptions.MaxCandidatesPerBand"/>) whose output hashes to <paramref name="outputSha256"/>.</summary>
     Task<IReadOnlyList<ProvenanceRecord>> FindByHashAsync(string outputSha256, CancellationToken cancellationToken);

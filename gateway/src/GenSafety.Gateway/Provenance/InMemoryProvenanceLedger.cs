@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using GenSafety.Watermarking.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Provenance;
@@ -28,16 +27,18 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         _perIndex = options.Value.MaxCandidatesPerBand;
     }
 
-    public Task RecordAsync(ProvenanceRecord record, IReadOnlyList<string> bands, CancellationToken cancellationToken)
+    public Task RecordAsync(IReadOnlyList<ProvenanceRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(bands);
-        _records[record.RecordId] = record;
-        _order.Enqueue(record);
-        Add("h:" + record.OutputSha256, record.RecordId);
-        foreach (var band in bands)
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
         {
-            Add("b:" + band, record.RecordId);
+            _records[record.RecordId] = record;
+            _order.Enqueue(record);
+            Add("h:" + record.OutputSha256, record.RecordId);
+            foreach (var band in LedgerBands.Keys(record.Sketch))
+            {
+                Add("b:" + band, record.RecordId);
+            }
         }
 
         Evict();
@@ -61,7 +62,7 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         {
             _records.TryRemove(evicted.RecordId, out _);
             Drop("h:" + evicted.OutputSha256);
-            foreach (var band in LshBands.Keys(evicted.Sketch))
+            foreach (var band in LedgerBands.Keys(evicted.Sketch))
             {
                 Drop("b:" + band);
             }

@@ -6,7 +6,7 @@ namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
 /// Non-streamed chat completions and completions: applies the <c>lexical</c> mark to each choice's text (tool calls
-/// and JSON mode untouched), records each choice in the ledger and sets <c>x-gensafety-receipt</c> (one receipt per
+/// and JSON mode untouched), queues each choice's ledger record and sets <c>x-gensafety-receipt</c> (one receipt per
 /// choice, in choice order, comma-separated).
 /// </summary>
 internal sealed class ProvenanceJsonTransform : IJsonResponseTransform
@@ -30,13 +30,13 @@ internal sealed class ProvenanceJsonTransform : IJsonResponseTransform
     public bool AppliesTo(JsonResponseContext context)
         => _schemes.Enabled && context.Request.RouteKind is RouteKinds.ChatCompletions or RouteKinds.Completions;
 
-    public async ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
+    public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
         if (ResponseMarks.Resolve(http, _schemes, out var lexicalKey) is not { } mark
             || context.Body is not JsonObject body || body["choices"] is not JsonArray choices)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var chat = context.Request.RouteKind == RouteKinds.ChatCompletions;
@@ -71,15 +71,17 @@ internal sealed class ProvenanceJsonTransform : IJsonResponseTransform
 
         if (outputs.Count == 0)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var model = body["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : ResponseMarks.RequestModel(context.Request);
-        var delivered = await _recorder.RecordAsync(mark, http.TraceIdentifier, model, outputs, cancellationToken);
+        var delivered = _recorder.Record(mark, http.TraceIdentifier, model, outputs);
         if (_schemes.Options.Receipts)
         {
             http.Response.Headers[ResponseMarks.ReceiptHeader] = string.Join(", ", delivered.Select(d => d.Receipt));
             _metrics.Receipts("header", delivered.Count);
         }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -49,6 +49,18 @@ public sealed class ProvenanceOptions
     /// <summary>Most ledger candidates read per LSH band on verification (bounds work per request). Default 20.</summary>
     public int MaxCandidatesPerBand { get; set; } = 20;
 
+    /// <summary>
+    /// Most delivered outputs waiting for their ledger write (each holds its text until written). Over it a record is
+    /// shed (counted in <c>gensafety.provenance.ledger.shed</c>) rather than delaying a response. Default 10,000.
+    /// </summary>
+    public int LedgerQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most records written in one ledger call (one Redis script). Default 64.</summary>
+    public int LedgerBatchSize { get; set; } = 64;
+
+    /// <summary>How long shutdown waits for queued records to be written. Default 5 seconds.</summary>
+    public TimeSpan LedgerDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest text <c>/v1/verify/text</c> accepts, in characters. Default 100,000.</summary>
     public int MaxVerifyTextCharacters { get; set; } = 100_000;
 

@@ -38,6 +38,21 @@ internal sealed class ProvenanceOptionsValidator : IValidateOptions<ProvenanceOp
             errors.Add($"{S}:MaxCandidatesPerBand must be between 1 and 1000 (got {options.MaxCandidatesPerBand}).");
         }
 
+        if (options.LedgerQueueCapacity is < 1 or > 1_000_000)
+        {
+            errors.Add($"{S}:LedgerQueueCapacity must be between 1 and 1000000 (got {options.LedgerQueueCapacity}).");
+        }
+
+        if (options.LedgerBatchSize is < 1 or > 256)
+        {
+            errors.Add($"{S}:LedgerBatchSize must be between 1 and 256 (got {options.LedgerBatchSize}).");
+        }
+
+        if (options.LedgerDrainTimeout < TimeSpan.Zero || options.LedgerDrainTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{S}:LedgerDrainTimeout must be between 0 and 1 minute (got {options.LedgerDrainTimeout}).");
+        }
+
         if (options.MaxVerifyTextCharacters is < 1 or > 10_000_000)
         {
             errors.Add($"{S}:MaxVerifyTextCharacters must be between 1 and 10000000 (got {options.MaxVerifyTextCharacters}).");

@@ -1,57 +1,41 @@
 using System.Security.Cryptography;
-using GenSafety.Gateway.State;
 using GenSafety.Watermarking.Ledger;
 using GenSafety.Watermarking.Receipts;
 
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// Records delivered outputs in the ledger and signs their receipts. The ledger write is awaited, so a receipt's
-/// record is there when the client gets it; a failed write is logged and counted, and the response still goes out
-/// with its receipt (fail-open: the receipt alone still verifies).
+/// Signs the receipts of delivered outputs and queues their ledger records. On the response path only what the
+/// receipt names is computed (record id, SHA-256 of the normalised text, HS256 signature); the MinHash sketch and the
+/// write happen in <see cref="ProvenanceLedgerWriter"/>, so a response never waits for the ledger. A record the
+/// writer sheds or fails to write leaves its receipt valid (it verifies on its own).
 /// </summary>
 internal sealed class ProvenanceRecorder
 {
     private readonly ProvenanceSchemes _schemes;
-    private readonly IProvenanceLedger _ledger;
-    private readonly ProvenanceMetrics _metrics;
+    private readonly ProvenanceLedgerWriter _writer;
     private readonly TimeProvider _time;
-    private readonly ILogger<ProvenanceRecorder> _logger;
 
-    public ProvenanceRecorder(ProvenanceSchemes schemes, IProvenanceLedger ledger, ProvenanceMetrics metrics, TimeProvider time, ILogger<ProvenanceRecorder> logger)
+    public ProvenanceRecorder(ProvenanceSchemes schemes, ProvenanceLedgerWriter writer, TimeProvider time)
     {
         _schemes = schemes;
-        _ledger = ledger;
-        _metrics = metrics;
+        _writer = writer;
         _time = time;
-        _logger = logger;
     }
 
-    /// <summary>Records each choice's text (index, text) and returns its record id and receipt, in the same order.</summary>
-    public async Task<IReadOnlyList<DeliveredOutput>> RecordAsync(
-        ResponseMark mark, string requestId, string model, IReadOnlyList<(int Index, string Text)> outputs, CancellationToken cancellationToken)
+    /// <summary>Queues each choice's text (index, text) for the ledger and returns its record id and receipt, in the same order.</summary>
+    public IReadOnlyList<DeliveredOutput> Record(ResponseMark mark, string requestId, string model, IReadOnlyList<(int Index, string Text)> outputs)
     {
         var now = _time.GetUtcNow();
-        var delivered = new List<DeliveredOutput>(outputs.Count);
-        foreach (var (index, text) in outputs)
+        var delivered = new DeliveredOutput[outputs.Count];
+        for (var i = 0; i < delivered.Length; i++)
         {
+            var (index, text) = outputs[i];
             var recordId = "rec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
             var hash = OutputNormalizer.Sha256Hex(text);
-            var sketch = MinHashSketch.Compute(text);
-            var record = new ProvenanceRecord(recordId, mark.Tenant, mark.Scheme, mark.Kid ?? string.Empty, requestId, model, now, hash, sketch);
-            try
-            {
-                await _ledger.RecordAsync(record, LshBands.Keys(sketch), cancellationToken);
-                _metrics.LedgerWrite(true);
-            }
-            catch (StateStoreUnavailableException ex)
-            {
-                _metrics.LedgerWrite(false);
-                ProvenanceLog.LedgerWriteFailed(_logger, (ex.InnerException ?? ex).GetType().Name);
-            }
-
+            _writer.TryEnqueue(new PendingLedgerRecord(recordId, mark.Tenant, mark.Scheme, mark.Kid ?? string.Empty, requestId, model, now, hash, text));
             var receipt = _schemes.Receipts!.Issue(new ReceiptClaims(hash, model, now, recordId));
-            delivered.Add(new DeliveredOutput(index, recordId, receipt));
+            delivered[i] = new DeliveredOutput(index, recordId, receipt);
         }
 
         return delivered;

@@ -17,7 +17,7 @@ public static class ProvenanceServiceCollectionExtensions
     /// <summary>
     /// Binds and validates <see cref="ProvenanceOptions"/> and the library's <c>Keys</c>, <c>UnigramBias</c> and
     /// <c>Lexical</c> sub-sections; registers the schemes, the ledger (Redis when <c>GenSafety:Redis:ConnectionString</c>
-    /// is set, else memory), the recorder, the verifier, the metrics and the JSON and stream transforms (which do
+    /// is set, else memory), the background ledger writer, the recorder, the verifier, the metrics and the JSON and stream transforms (which do
     /// nothing while provenance is disabled).
     /// </summary>
     public static IServiceCollection AddProvenance(this IServiceCollection services, IConfiguration configuration)
@@ -36,6 +36,8 @@ public static class ProvenanceServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
                 ? ActivatorUtilities.CreateInstance<RedisProvenanceLedger>(sp)
                 : ActivatorUtilities.CreateInstance<InMemoryProvenanceLedger>(sp));
+        services.TryAddSingleton<ProvenanceLedgerWriter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProvenanceLedgerWriter>(static sp => sp.GetRequiredService<ProvenanceLedgerWriter>()));
         services.TryAddSingleton<ProvenanceRecorder>();
         services.TryAddSingleton<TextVerifier>();
         services.TryAddSingleton<ClientAuthenticationFilter>();

@@ -110,7 +110,7 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
             }
 
             var model = _envelope?["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : ResponseMarks.RequestModel(context.Features.Get<ProxyRequest>());
-            var delivered = await owner._recorder.RecordAsync(mark, context.TraceIdentifier, model, outputs, cancellationToken);
+            var delivered = owner._recorder.Record(mark, context.TraceIdentifier, model, outputs);
             if (wantsEvent)
             {
                 await output.WriteAsync(new SseEvent(SseEventKind.Event, ReceiptEvent(delivered), ReceiptEventType), cancellationToken);

@@ -7,61 +7,96 @@ using StackExchange.Redis;
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// <see cref="IProvenanceLedger"/> on Redis (layout: <see cref="ProvenanceRedisKeys"/>). A write is one script
-/// (<see cref="WriteScript"/>), one round trip. Reads are pipelined: the index ranges, then the records (expired
+/// <see cref="IProvenanceLedger"/> on Redis (layout: <see cref="ProvenanceRedisKeys"/>). A batch of records is one
+/// script (<see cref="WriteScript"/>), one round trip. Reads are pipelined: the index ranges, then the records (expired
 /// ones are skipped).
 /// </summary>
 internal sealed class RedisProvenanceLedger : IProvenanceLedger
 {
     /// <summary>
-    /// KEYS: the record hash, the hash index, the band indexes. ARGV: TTL ms, record id, score (created ms), most
-    /// entries per index, then the record's field/value pairs. Writes the record; adds the id to every index, trims an
-    /// index only when it is over the bound, and renews every TTL.
+    /// One record in <see cref="TrimOneIn"/> trims its indexes back to <see cref="ProvenanceRedisKeys.MaxIndexEntries"/>.
+    /// Trimming on every write cost a size check per index; drawn at random (not every n-th write, which a client
+    /// cycling through n prompts could dodge), an index holds 64 + 7 ids on average and more than 64 + 50 with
+    /// probability below 0.2%.
+    /// </summary>
+    public const int TrimOneIn = 8;
+
+    /// <summary>Fields of a record hash (<c>t s k q m c h g</c>).</summary>
+    internal const int RecordFields = 8;
+
+    /// <summary>Keys per record in <see cref="WriteScript"/>: the record hash, the hash index, the band indexes.</summary>
+    internal const int KeysPerRecord = 2 + LedgerBands.Count;
+
+    /// <summary>Arguments per record in <see cref="WriteScript"/>: id, score, trim flag, then the field/value pairs.</summary>
+    internal const int ArgsPerRecord = 3 + (2 * RecordFields);
+
+    /// <summary>
+    /// Writes a batch. ARGV: TTL ms, most entries per index, keys per record, arguments per record, then per record
+    /// (see <see cref="ArgsPerRecord"/>) its id, score (created ms), trim flag (1/0) and field/value pairs; KEYS per
+    /// record (see <see cref="KeysPerRecord"/>). Writes each record, adds its id to each of its indexes, trims them when
+    /// the record drew a trim, and renews every TTL. Returns the number of records written.
     /// </summary>
     internal const string WriteScript = """
         local ttl = ARGV[1]
-        local max = tonumber(ARGV[4])
-        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-        redis.call('PEXPIRE', KEYS[1], ttl)
-        for i = 2, #KEYS do
-          redis.call('ZADD', KEYS[i], ARGV[3], ARGV[2])
-          if redis.call('ZCARD', KEYS[i]) > max then redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(max + 1)) end
-          redis.call('PEXPIRE', KEYS[i], ttl)
+        local max = tonumber(ARGV[2])
+        local perKeys = tonumber(ARGV[3])
+        local perArgs = tonumber(ARGV[4])
+        local n = #KEYS / perKeys
+        for r = 0, n - 1 do
+          local k = r * perKeys
+          local a = 4 + r * perArgs
+          redis.call('HSET', KEYS[k + 1], unpack(ARGV, a + 4, a + perArgs))
+          redis.call('PEXPIRE', KEYS[k + 1], ttl)
+          local trim = ARGV[a + 3] == '1'
+          for i = k + 2, k + perKeys do
+            redis.call('ZADD', KEYS[i], ARGV[a + 2], ARGV[a + 1])
+            if trim then redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(max + 1)) end
+            redis.call('PEXPIRE', KEYS[i], ttl)
+          end
         end
-        return 1
+        return n
         """;
 
     private readonly IConnectionMultiplexer _connection;
     private readonly ProvenanceRedisKeys _keys;
     private readonly TimeSpan _retention;
     private readonly int _perIndex;
+    private readonly int _trimOneIn;
 
     public RedisProvenanceLedger(IConnectionMultiplexer connection, IOptions<StateStoreOptions> state, IOptions<ProvenanceOptions> options)
+        : this(connection, state, options, TrimOneIn)
+    {
+    }
+
+    /// <summary>With a trim rate of one record in <paramref name="trimOneIn"/> (1: every record, 0: none; for tests of the bound).</summary>
+    internal RedisProvenanceLedger(IConnectionMultiplexer connection, IOptions<StateStoreOptions> state, IOptions<ProvenanceOptions> options, int trimOneIn)
     {
         _connection = connection;
         _keys = new ProvenanceRedisKeys(state.Value.KeyPrefix);
         _retention = options.Value.LedgerRetention;
         _perIndex = options.Value.MaxCandidatesPerBand;
+        _trimOneIn = trimOneIn;
     }
 
-    public async Task RecordAsync(ProvenanceRecord record, IReadOnlyList<string> bands, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<ProvenanceRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(bands);
-        var keys = new RedisKey[2 + bands.Count];
-        keys[0] = _keys.Record(record.RecordId);
-        keys[1] = _keys.Hash(record.OutputSha256);
-        for (var i = 0; i < bands.Count; i++)
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
         {
-            keys[2 + i] = _keys.Band(bands[i]);
+            return;
         }
 
-        RedisValue[] args =
-        [
-            (long)_retention.TotalMilliseconds, record.RecordId, record.CreatedAt.ToUnixTimeMilliseconds(), ProvenanceRedisKeys.MaxIndexEntries,
-            "t", record.Tenant, "s", record.Scheme, "k", record.Kid, "q", record.RequestId, "m", record.Model,
-            "c", record.CreatedAt.ToUnixTimeMilliseconds(), "h", record.OutputSha256, "g", MemoryMarshal.AsBytes(record.Sketch.AsSpan()).ToArray(),
-        ];
+        var keys = new RedisKey[records.Count * KeysPerRecord];
+        var args = new RedisValue[4 + (records.Count * ArgsPerRecord)];
+        args[0] = (long)_retention.TotalMilliseconds;
+        args[1] = ProvenanceRedisKeys.MaxIndexEntries;
+        args[2] = KeysPerRecord;
+        args[3] = ArgsPerRecord;
+        for (var r = 0; r < records.Count; r++)
+        {
+            Add(records[r], keys.AsSpan(r * KeysPerRecord, KeysPerRecord), args.AsSpan(4 + (r * ArgsPerRecord), ArgsPerRecord));
+        }
+
         try
         {
             await _connection.GetDatabase().ScriptEvaluateAsync(WriteScript, keys, args).WaitAsync(cancellationToken);
@@ -70,6 +105,28 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
         {
             throw new StateStoreUnavailableException("The provenance ledger could not be written.", ex);
         }
+    }
+
+    private bool Trims() => _trimOneIn == 1 || (_trimOneIn > 1 && Random.Shared.Next(_trimOneIn) == 0);
+
+    private void Add(ProvenanceRecord record, Span<RedisKey> keys, Span<RedisValue> args)
+    {
+        keys[0] = _keys.Record(record.RecordId);
+        keys[1] = _keys.Hash(record.OutputSha256);
+        var bands = LedgerBands.Keys(record.Sketch);
+        for (var i = 0; i < bands.Length; i++)
+        {
+            keys[2 + i] = _keys.Band(bands[i]);
+        }
+
+        var created = record.CreatedAt.ToUnixTimeMilliseconds();
+        ReadOnlySpan<RedisValue> values =
+        [
+            record.RecordId, created, Trims() ? 1 : 0,
+            "t", record.Tenant, "s", record.Scheme, "k", record.Kid, "q", record.RequestId, "m", record.Model,
+            "c", created, "h", record.OutputSha256, "g", MemoryMarshal.AsBytes(record.Sketch.AsSpan()).ToArray(),
+        ];
+        values.CopyTo(args);
     }
 
     public async Task<IReadOnlyList<ProvenanceRecord>> FindByHashAsync(string outputSha256, CancellationToken cancellationToken)

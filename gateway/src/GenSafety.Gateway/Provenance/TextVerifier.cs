@@ -16,12 +16,20 @@ namespace GenSafety.Gateway.Provenance;
 internal sealed class TextVerifier
 {
     private readonly ProvenanceSchemes _schemes;
-    private readonly IProvenanceLedger _ledger;
+    /// <summary>
+    /// Longest wait for this replica's queued ledger writes before a lookup, so that an output delivered a moment ago
+    /// is found (a batch is one round trip; the bound only matters when the store is slow or down).
+    /// </summary>
+    public static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(1);
 
-    public TextVerifier(ProvenanceSchemes schemes, IProvenanceLedger ledger)
+    private readonly IProvenanceLedger _ledger;
+    private readonly ProvenanceLedgerWriter _writer;
+
+    public TextVerifier(ProvenanceSchemes schemes, IProvenanceLedger ledger, ProvenanceLedgerWriter writer)
     {
         _schemes = schemes;
         _ledger = ledger;
+        _writer = writer;
     }
 
     public async Task<TextVerification> VerifyAsync(string text, string? receipt, string callerTenant, CancellationToken cancellationToken)
@@ -36,6 +44,7 @@ internal sealed class TextVerifier
             evidence.Add(new VerificationEvidence("receipt", check.IsValid ? 1 : 0, 1, check.IsValid ? check.Claims!.RecordId : null, StatusName(check.Status)));
         }
 
+        await _writer.FlushAsync(FlushWait, cancellationToken);
         var exact = await _ledger.FindByHashAsync(OutputNormalizer.Sha256Hex(text), cancellationToken);
         ProvenanceRecord? closest = exact.Count > 0 ? exact[0] : null;
         if (closest is not null)
@@ -47,7 +56,7 @@ internal sealed class TextVerifier
         {
             var sketch = MinHashSketch.Compute(text);
             var best = 0.0;
-            foreach (var candidate in await _ledger.FindByBandsAsync(LshBands.Keys(sketch), cancellationToken))
+            foreach (var candidate in await _ledger.FindByBandsAsync(LedgerBands.Keys(sketch), cancellationToken))
             {
                 var jaccard = MinHashSketch.EstimateJaccard(sketch, candidate.Sketch);
                 if (jaccard > best)
