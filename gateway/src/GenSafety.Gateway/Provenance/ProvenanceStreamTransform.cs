@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
@@ -51,38 +50,53 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
         : IStreamTransformSession
     {
         private readonly SortedDictionary<int, Choice> _choices = [];
+        private readonly List<StreamChunkText.ChoiceDelta> _deltas = [];
+        private readonly List<(int Start, int Length, string Text)> _splices = [];
+        private string? _firstChunk;
         private JsonObject? _envelope;
 
-        private string Field => chat ? "content" : "text";
+        // The envelope (id, model, ...) of the first chunk with choices: parsed only when an extra chunk or the model is needed.
+        private JsonObject? Envelope => _envelope ??= _firstChunk is null ? null : EnvelopeOf(JsonNode.Parse(_firstChunk)!.AsObject());
 
         public ValueTask OnEventAsync(SseEvent sseEvent, IStreamOutput output, CancellationToken cancellationToken)
         {
-            JsonObject? chunk;
-            try
-            {
-                chunk = sseEvent.EventType is null ? JsonNode.Parse(sseEvent.Data) as JsonObject : null;
-            }
-            catch (JsonException)
-            {
-                chunk = null;
-            }
-
-            if (chunk?["choices"] is not JsonArray choices)
+            if (sseEvent.Kind != SseEventKind.Event || sseEvent.EventType is not null || sseEvent.IsDone)
             {
                 return output.WriteAsync(sseEvent, cancellationToken);
             }
 
-            var changed = false;
-            foreach (var node in choices)
+            var utf8 = Encoding.UTF8.GetBytes(sseEvent.Data);
+            if (!StreamChunkText.TryRead(utf8, chat, _deltas))
             {
-                if (node is JsonObject choice)
+                return output.WriteAsync(sseEvent, cancellationToken);
+            }
+
+            _firstChunk ??= sseEvent.Data;
+            _splices.Clear();
+            List<(int Position, string Text)>? inserts = null;
+            foreach (var delta in _deltas)
+            {
+                if (Observe(delta) is not { } send)
                 {
-                    changed |= Observe(choice);
+                    continue;
+                }
+
+                if (delta.Text is not null)
+                {
+                    _splices.Add((delta.Start, delta.Length, send));
+                }
+                else
+                {
+                    (inserts ??= []).Add((delta.Position, send));
                 }
             }
 
-            _envelope ??= Envelope(chunk);
-            return output.WriteAsync(changed ? sseEvent with { Data = chunk.ToJsonString() } : sseEvent, cancellationToken);
+            if (inserts is not null)
+            {
+                return output.WriteAsync(sseEvent with { Data = Insert(sseEvent.Data, _splices, inserts) }, cancellationToken);
+            }
+
+            return output.WriteAsync(_splices.Count == 0 ? sseEvent : sseEvent with { Data = StreamChunkText.Splice(utf8, _splices) }, cancellationToken);
         }
 
         public async ValueTask OnCompletedAsync(IStreamOutput output, CancellationToken cancellationToken)
@@ -90,7 +104,7 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
             foreach (var (index, choice) in _choices)
             {
                 // A choice whose stream ended without a finish_reason still owes its held-back word.
-                if (choice.Marker?.Complete() is { Length: > 0 } rest && _envelope is not null)
+                if (choice.Marker?.Complete() is { Length: > 0 } rest && Envelope is not null)
                 {
                     choice.Text.Append(rest);
                     await output.WriteAsync(SseEvent.FromData(RestChunk(index, rest)), cancellationToken);
@@ -109,7 +123,7 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
                 return;
             }
 
-            var model = _envelope?["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : ResponseMarks.RequestModel(context.Features.Get<ProxyRequest>());
+            var model = Envelope?["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : ResponseMarks.RequestModel(context.Features.Get<ProxyRequest>());
             var delivered = owner._recorder.Record(mark, context.TraceIdentifier, model, outputs);
             if (wantsEvent)
             {
@@ -120,58 +134,65 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-        // Marks the choice's text delta in place; true when the chunk changed.
-        private bool Observe(JsonObject choice)
+        // Follows the choice's text through its marker; the text to send instead of the delta, or null when it is unchanged.
+        private string? Observe(StreamChunkText.ChoiceDelta delta)
         {
-            var index = choice["index"] is JsonValue i && i.TryGetValue<int>(out var n) ? n : 0;
-            var holder = chat ? choice["delta"] as JsonObject : choice;
-            var hasText = holder?[Field] is JsonValue value && value.TryGetValue<string>(out _);
-            var finished = choice["finish_reason"] is JsonValue reason && reason.GetValueKind() == JsonValueKind.String;
-            if (!hasText && !finished)
+            if (delta.Text is null && !delta.Finished)
             {
-                return false;
+                return null;
             }
 
-            if (!_choices.TryGetValue(index, out var state))
+            if (!_choices.TryGetValue(delta.Index, out var state))
             {
                 state = new Choice(lexicalKey is null ? null : owner._schemes.Lexical!.BeginStream(lexicalKey));
-                _choices[index] = state;
+                _choices[delta.Index] = state;
             }
 
-            var delta = hasText ? holder![Field]!.GetValue<string>() : string.Empty;
+            var text = delta.Text ?? string.Empty;
             if (state.Marker is null)
             {
-                state.Text.Append(delta);
-                return false;
+                state.Text.Append(text);
+                return null;
             }
 
-            var send = state.Marker.Append(delta);
-            if (finished)
+            var send = state.Marker.Append(text);
+            if (delta.Finished)
             {
                 send += state.Marker.Complete();
             }
 
             state.Text.Append(send);
-            if (send == delta)
+            return send == text ? null : send;
+        }
+
+        // Rare: a finishing choice without a text field releases a held-back word; the chunk is rebuilt as a tree.
+        private string Insert(string data, List<(int Start, int Length, string Text)> splices, List<(int Position, string Text)> inserts)
+        {
+            var chunk = JsonNode.Parse(splices.Count == 0 ? data : StreamChunkText.Splice(Encoding.UTF8.GetBytes(data), splices))!.AsObject();
+            var choices = chunk["choices"]!.AsArray();
+            foreach (var (position, send) in inserts)
             {
-                return false;
+                var choice = choices[position]!.AsObject();
+                if (!chat)
+                {
+                    choice["text"] = send;
+                }
+                else if (choice["delta"] is JsonObject holder)
+                {
+                    holder["content"] = send;
+                }
+                else
+                {
+                    choice["delta"] = new JsonObject { ["content"] = send };
+                }
             }
 
-            if (holder is not null)
-            {
-                holder[Field] = send;
-            }
-            else if (chat)
-            {
-                choice["delta"] = new JsonObject { ["content"] = send };
-            }
-
-            return true;
+            return chunk.ToJsonString();
         }
 
         private string RestChunk(int index, string rest)
         {
-            var chunk = _envelope!.DeepClone().AsObject();
+            var chunk = Envelope!.DeepClone().AsObject();
             var choice = chat
                 ? new JsonObject { ["index"] = index, ["delta"] = new JsonObject { ["content"] = rest }, ["finish_reason"] = null }
                 : new JsonObject { ["index"] = index, ["text"] = rest, ["finish_reason"] = null };
@@ -179,7 +200,7 @@ internal sealed class ProvenanceStreamTransform : IStreamTransform
             return chunk.ToJsonString();
         }
 
-        private static JsonObject Envelope(JsonObject chunk)
+        private static JsonObject EnvelopeOf(JsonObject chunk)
         {
             var envelope = new JsonObject();
             foreach (var name in (string[])["id", "object", "created", "model", "system_fingerprint"])
