@@ -51,9 +51,10 @@ public sealed class ProvenanceOptions
 
     /// <summary>
     /// Most delivered outputs waiting for their ledger write (each holds its text until written). Over it a record is
-    /// shed (counted in <c>gensafety.provenance.ledger.shed</c>) rather than delaying a response. Default 10,000.
+    /// shed (counted in <c>gensafety.provenance.ledger.shed</c>) rather than delaying a response. Default 4,096 (memory:
+    /// the queued texts, about capacity × 2 bytes × average output length when the ledger falls behind).
     /// </summary>
-    public int LedgerQueueCapacity { get; set; } = 10_000;
+    public int LedgerQueueCapacity { get; set; } = 4_096;
 
     /// <summary>Most records written in one ledger call (one Redis script). Default 64.</summary>
     public int LedgerBatchSize { get; set; } = 64;

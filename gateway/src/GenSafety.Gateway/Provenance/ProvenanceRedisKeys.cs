@@ -8,9 +8,10 @@ namespace GenSafety.Gateway.Provenance;
 /// <list type="table">
 /// <item><term><c>gs:prov:rec:{recordId}</c></term><description>hash: <c>t</c> tenant, <c>s</c> scheme, <c>k</c> kid, <c>q</c> request id, <c>m</c> model, <c>c</c> created (Unix ms), <c>h</c> output SHA-256, <c>g</c> MinHash sketch (128 × 8 bytes, little-endian)</description></item>
 /// <item><term><c>gs:prov:hash:{sha256}</c></term><description>sorted set of record ids scored by creation time, newest <see cref="MaxIndexEntries"/> kept</description></item>
-/// <item><term><c>gs:prov:band:{band}:{hash}</c></term><description>the same per LSH band key (32 per record)</description></item>
+/// <item><term><c>gs:prov:band:{band}:{hash}</c></term><description>the same per LSH band key (<see cref="LedgerBands.Count"/> per record)</description></item>
 /// </list>
-/// Every key expires after the ledger retention, renewed when a record is added to an index.
+/// Every key expires after the ledger retention, renewed when a record is added to an index. Indexes are trimmed by
+/// one record in <see cref="RedisProvenanceLedger.TrimOneIn"/>, so one may briefly hold a few more ids than the bound.
 /// </summary>
 internal sealed class ProvenanceRedisKeys(string prefix)
 {
