@@ -11,7 +11,7 @@ namespace GenSafety.Gateway.Tests.Provenance;
 /// <summary>
 /// The official OpenAI .NET client, unchanged, through a gateway without Redis (the in-memory ledger of demo mode):
 /// the receipt header of a non-streamed answer, a streamed answer with the opt-in receipt event (which the client
-/// must tolerate), both verified, and the provenance instruments on <c>/metrics</c>.
+/// must tolerate), both verified, and the provenance instruments (the ledger queue's included) on <c>/metrics</c>.
 /// </summary>
 public sealed class OpenAIClientProvenanceTests : IAsyncLifetime
 {
@@ -85,5 +85,8 @@ public sealed class OpenAIClientProvenanceTests : IAsyncLifetime
         Assert.Equal("produced", Verdict(verification));
         Assert.Contains("gensafety_provenance_marks", metrics, StringComparison.Ordinal);
         Assert.Contains("gensafety_provenance_verifications", metrics, StringComparison.Ordinal);
+        Assert.Contains("gensafety_provenance_ledger_writes", metrics, StringComparison.Ordinal);
+        Assert.Contains("gensafety_provenance_ledger_queue_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("gensafety_provenance_ledger_batch_duration", metrics, StringComparison.Ordinal);
     }
 }
