@@ -112,7 +112,6 @@ internal static class StreamChunkText
 
     private static void ReadDelta(ref Utf8JsonReader reader, ChoiceDelta delta)
     {
-        delta.HasHolder = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isContent = reader.ValueTextEquals("content"u8);
@@ -153,9 +152,6 @@ internal static class StreamChunkText
 
         /// <summary>Whether <c>finish_reason</c> is a string.</summary>
         public bool Finished { get; set; }
-
-        /// <summary>Chat: whether the choice has a <c>delta</c> object.</summary>
-        public bool HasHolder { get; set; }
 
         /// <summary>The text delta, when it is a string.</summary>
         public string? Text { get; set; }
