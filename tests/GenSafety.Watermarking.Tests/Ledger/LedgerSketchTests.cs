@@ -81,5 +81,11 @@ public sealed class LedgerSketchTests
         Assert.True(LshBands.CandidateProbability(0.6) > 0.98);
         Assert.True(LshBands.CandidateProbability(0.2) < 0.06);
         Assert.Throws<ArgumentException>(() => LshBands.Keys(new ulong[3]));
+        var sketch = MinHashSketch.Compute("a b c d e f g");
+        Assert.Equal(keys, LshBands.Keys(sketch, LshBands.Bands, LshBands.Rows));
+        Assert.Equal(16, LshBands.Keys(sketch, 16, 3).Length);
+        Assert.Equal(LshBands.CandidateProbability(0.5), LshBands.CandidateProbability(0.5, LshBands.Bands, LshBands.Rows));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LshBands.Keys(sketch, 33, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LshBands.Keys(sketch, 0, 4));
     }
 }

@@ -41,6 +41,7 @@ public static class GatewayApp
         app.MapAdminEndpoints();
         app.MapProtectedCorpusEndpoints();
         app.MapDatasetInferenceEndpoints();
+        app.MapProvenanceEndpoints();
         app.MapMetrics("/metrics").WithMetadata(AdminListenerMetadata.Instance);
         app.MapReverseProxy(proxy =>
         {
@@ -48,6 +49,7 @@ public static class GatewayApp
             proxy.UseMiddleware<RequestBodyMiddleware>();
             proxy.UseMiddleware<DetectionMiddleware>();
             proxy.UseMiddleware<AdmissionMiddleware>();
+            proxy.UseProvenanceShaping();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

@@ -40,6 +40,7 @@ internal static class OptionsStartupCheck
         Check<HashingEmbedderOptions>(services, failures);
         Check<MiniLmEmbedderOptions>(services, failures);
         Check<MemorizationOptions>(services, failures);
+        Check<GenSafety.Gateway.Provenance.ProvenanceOptions>(services, failures);
 
         if (failures.Count > 0)
         {

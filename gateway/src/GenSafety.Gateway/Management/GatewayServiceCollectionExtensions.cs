@@ -29,6 +29,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddDetection(configuration);
         services.AddDatasetInference(configuration);
         services.AddGatewayMemorization(configuration);
+        services.AddProvenance(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, StreamedUsageTransform>());
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ClientRegistry>();
