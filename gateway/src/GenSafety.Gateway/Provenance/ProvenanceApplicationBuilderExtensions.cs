@@ -17,7 +17,10 @@ public static class ProvenanceApplicationBuilderExtensions
         return proxy.UseMiddleware<UnigramBiasShapingMiddleware>();
     }
 
-    /// <summary>Maps <c>POST /v1/verify/text</c> (client key required) when provenance is enabled.</summary>
+    /// <summary>
+    /// Maps <c>POST /v1/verify/text</c> (client key required) and <c>POST /admin/ownership/test</c> (admin listener and
+    /// token) when provenance is enabled.
+    /// </summary>
     public static IEndpointRouteBuilder MapProvenanceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -37,6 +40,7 @@ public static class ProvenanceApplicationBuilderExtensions
         var store = ledger is RedisProvenanceLedger ? "redis" : "memory";
         ProvenanceLog.Enabled(logger, options.DefaultScheme, receiptKid, store);
         endpoints.MapPost(VerificationEndpoints.TextRoute, VerificationEndpoints.VerifyTextAsync).AddEndpointFilter<ClientAuthenticationFilter>();
+        endpoints.MapOwnershipEndpoints();
         return endpoints;
     }
 }

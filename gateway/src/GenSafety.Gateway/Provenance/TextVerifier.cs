@@ -74,23 +74,33 @@ internal sealed class TextVerifier
         return new TextVerification(produced ? TextVerification.Produced : TextVerification.NotProduced, pValue, evidence);
     }
 
-    // Both schemes for each tenant in question; every test is already Bonferroni-corrected over its keys, and the
-    // smallest p is corrected again over the tests, so the family-wise false-positive rate stays at α.
     private double WatermarkTests(string text, string callerTenant, ProvenanceRecord? closest, List<VerificationEvidence> evidence)
+        => WatermarkTests(
+            _schemes, text, closest is null || closest.Tenant == callerTenant ? [callerTenant] : [callerTenant, closest.Tenant],
+            string.IsNullOrEmpty(closest?.Model) ? null : closest.Model, evidence);
+
+    /// <summary>
+    /// Both text schemes under the live and retired keys of each of <paramref name="tenants"/>; adds one evidence entry
+    /// per scheme and returns the combined p-value. Every test is already Bonferroni-corrected over its keys, and the
+    /// smallest p is corrected again over the tests, so the family-wise false-positive rate stays at α.
+    /// </summary>
+    public static double WatermarkTests(ProvenanceSchemes schemes, string text, IReadOnlyList<string> tenants, string? model, List<VerificationEvidence> evidence)
     {
-        var ring = _schemes.KeyRing!;
-        var tenants = closest is null || closest.Tenant == callerTenant ? [callerTenant] : new[] { callerTenant, closest.Tenant };
-        var unigram = _schemes.UnigramFor(string.IsNullOrEmpty(closest?.Model) ? null : closest.Model);
+        ArgumentNullException.ThrowIfNull(schemes);
+        ArgumentNullException.ThrowIfNull(tenants);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var ring = schemes.KeyRing!;
+        var unigram = schemes.UnigramFor(model);
         var lexical = new List<WatermarkTestResult>();
         var green = new List<WatermarkTestResult>();
         foreach (var tenant in tenants)
         {
-            lexical.Add(_schemes.Lexical!.Detect(text, ring.DetectionKeys(tenant, KeyPurpose.Lexical)));
+            lexical.Add(schemes.Lexical!.Detect(text, ring.DetectionKeys(tenant, KeyPurpose.Lexical)));
             green.Add(unigram.Detect(text, ring.DetectionKeys(tenant, KeyPurpose.UnigramBias)));
         }
 
         var tests = lexical.Count + green.Count;
-        var alpha = _schemes.Options.VerifyFalsePositiveRate;
+        var alpha = schemes.Options.VerifyFalsePositiveRate;
         var bestLexical = Best(lexical);
         var bestGreen = Best(green);
         evidence.Add(Evidence(LexicalScheme.Name, bestLexical, tests, alpha));
