@@ -63,18 +63,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
     /// <inheritdoc />
     public ValueTask ApplyAsync(JsonResponseContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            Apply(context);
-        }
-        catch (ArgumentException)
-        {
-            // JsonObject throws on a duplicate key when first read: the response cannot be checked reliably.
-            MemorizationLog.ResponseUnreadable(_logger, context.Request.RouteKind);
-            context.Block(StatusCodes.Status502BadGateway, ErrorCodes.UpstreamInvalidResponse, "The upstream returned a response the gateway could not check.", Name);
-        }
-
+        UnreadableResponse.ApplyOrBlock(context, Apply, _logger, Name);
         return ValueTask.CompletedTask;
     }
 

@@ -61,22 +61,7 @@ internal static class OwnershipEndpoints
         writer.WriteString("verdict", verdict);
         writer.WriteNumber("p_value", pValue);
         writer.WriteNumber("texts", request.Texts.Count);
-        writer.WriteStartArray("evidence");
-        foreach (var e in evidence)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("method", e.Method);
-            writer.WriteNumber("score", e.Score);
-            writer.WriteNumber("threshold", e.Threshold);
-            if (e.Detail is not null)
-            {
-                writer.WriteString("detail", e.Detail);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        VerificationEndpoints.WriteEvidence(writer, evidence);
         writer.WriteEndObject();
     }
 }

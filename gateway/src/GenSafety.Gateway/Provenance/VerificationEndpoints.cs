@@ -95,8 +95,17 @@ internal static partial class VerificationEndpoints
         writer.WriteString("object", "verification");
         writer.WriteString("verdict", result.Verdict);
         writer.WriteNumber("p_value", result.PValue);
+        WriteEvidence(writer, result.Evidence);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"evidence": [{method, score, threshold, record_id?, detail?}]</c>.</summary>
+    public static void WriteEvidence(Utf8JsonWriter writer, IEnumerable<VerificationEvidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(evidence);
         writer.WriteStartArray("evidence");
-        foreach (var e in result.Evidence)
+        foreach (var e in evidence)
         {
             writer.WriteStartObject();
             writer.WriteString("method", e.Method);
@@ -116,7 +125,6 @@ internal static partial class VerificationEndpoints
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static Task InvalidAsync(HttpContext context, string message, string? param)
