@@ -34,6 +34,17 @@ public sealed class ProvenanceOptions
     /// <summary>Scheme per tenant (exact tenant name → scheme name).</summary>
     public Dictionary<string, string> TenantSchemes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether returned embeddings of tenants not listed in <see cref="TenantRotateEmbeddings"/> go through their
+    /// tenant's keyed orthogonal rotation (B4B's defence against pooling answers across keys; cosine similarities
+    /// within a tenant are kept). Default false. Turning it on for a tenant with stored vectors breaks their
+    /// comparison with new ones: re-embed, or enable it from the start.
+    /// </summary>
+    public bool RotateEmbeddings { get; set; }
+
+    /// <summary>Per-tenant override of <see cref="RotateEmbeddings"/>.</summary>
+    public Dictionary<string, bool> TenantRotateEmbeddings { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Receipt signature algorithm; only <c>HS256</c> is built (see docs/watermarking.md).</summary>
     public string ReceiptAlgorithm { get; set; } = Hs256;
 
@@ -70,6 +81,9 @@ public sealed class ProvenanceOptions
 
     /// <summary>The scheme configured for <paramref name="tenant"/>.</summary>
     public string SchemeFor(string tenant) => TenantSchemes.TryGetValue(tenant, out var scheme) ? scheme : DefaultScheme;
+
+    /// <summary>Whether <paramref name="tenant"/>'s embeddings are rotated.</summary>
+    public bool RotatesEmbeddings(string tenant) => TenantRotateEmbeddings.TryGetValue(tenant, out var rotate) ? rotate : RotateEmbeddings;
 
     /// <summary>The master key text: <see cref="MasterKey"/>, else the content of <see cref="MasterKeyFile"/>.</summary>
     /// <exception cref="InvalidOperationException">The file is named but cannot be read.</exception>

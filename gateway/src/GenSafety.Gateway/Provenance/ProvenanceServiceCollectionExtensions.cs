@@ -42,6 +42,7 @@ public static class ProvenanceServiceCollectionExtensions
         services.TryAddSingleton<TextVerifier>();
         services.TryAddSingleton<ClientAuthenticationFilter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, ProvenanceJsonTransform>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, EmbeddingRotationTransform>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, ProvenanceStreamTransform>());
         return services;
     }

@@ -12,6 +12,9 @@ public enum KeyPurpose
     /// <summary>The keyed coefficient layout and dither of the <c>image-qim</c> image scheme.</summary>
     Image,
 
+    /// <summary>The keyed orthogonal rotation of a tenant's embeddings (never rotated: see <see cref="WatermarkKeyRing.Permanent"/>).</summary>
+    Embedding,
+
     /// <summary>HS256 signatures of provenance receipts (gateway-wide, not per tenant).</summary>
     Receipt,
 }

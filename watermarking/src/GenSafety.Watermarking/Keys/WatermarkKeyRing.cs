@@ -73,6 +73,13 @@ public sealed class WatermarkKeyRing
         return true;
     }
 
+    /// <summary>
+    /// The key of <paramref name="tenant"/> for <paramref name="purpose"/> that never rotates (epoch 0): for transforms
+    /// whose outputs must stay comparable for as long as they are kept, such as a tenant's embedding rotation —
+    /// vectors indexed last year must still match today's queries.
+    /// </summary>
+    public WatermarkKey Permanent(string tenant, KeyPurpose purpose) => Get(tenant, purpose, 0);
+
     /// <summary>The gateway-wide receipt signing key of the current epoch (kid <c>r.{epoch}</c>).</summary>
     public WatermarkKey CurrentReceiptKey() => Get(string.Empty, KeyPurpose.Receipt, CurrentEpoch);
 
@@ -124,6 +131,7 @@ public sealed class WatermarkKeyRing
         KeyPurpose.Lexical => "lexical",
         KeyPurpose.Receipt => "receipt",
         KeyPurpose.Image => "image",
+        KeyPurpose.Embedding => "embedding",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown key purpose."),
     };
 }

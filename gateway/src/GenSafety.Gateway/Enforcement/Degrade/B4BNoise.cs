@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Buffers.Binary;
+using GenSafety.Gateway.Proxy;
 
 namespace GenSafety.Gateway.Enforcement.Degrade;
 
@@ -40,37 +39,15 @@ public static class B4BNoise
     /// </summary>
     public static bool TryAddToBase64(string base64, double sigma, Random random, out string noisy)
     {
-        ArgumentNullException.ThrowIfNull(base64);
         ArgumentNullException.ThrowIfNull(random);
-        noisy = base64;
-        var buffer = ArrayPool<byte>.Shared.Rent((base64.Length / 4 * 3) + 3);
-        try
+        if (!EmbeddingVectors.TryRewriteBase64(base64, vector => AddTo(vector, sigma, random), out noisy))
         {
-            if (!Convert.TryFromBase64String(base64, buffer, out var length) || length % sizeof(float) != 0)
-            {
-                return false;
-            }
-
-            if (sigma > 0)
-            {
-                var bytes = buffer.AsSpan(0, length);
-                var gaussian = new GaussianSource(random);
-                for (var offset = 0; offset < length; offset += sizeof(float))
-                {
-                    var slot = bytes.Slice(offset, sizeof(float));
-                    var value = BinaryPrimitives.ReadSingleLittleEndian(slot);
-                    BinaryPrimitives.WriteSingleLittleEndian(slot, (float)(value + (sigma * gaussian.Next())));
-                }
-
-                noisy = Convert.ToBase64String(bytes);
-            }
-
-            return true;
+            return false;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        // Without noise the answer is the input itself, not a re-encoding of it.
+        noisy = sigma > 0 ? noisy : base64;
+        return true;
     }
 
     /// <summary>Standard normal draws by the Box–Muller transform, two per pair of uniforms.</summary>
