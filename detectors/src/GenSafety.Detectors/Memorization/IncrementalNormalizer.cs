@@ -20,6 +20,8 @@ public sealed partial class IncrementalNormalizer
     private readonly TextNormalizerOptions _options;
     private readonly bool _asciiFastPath;
     private readonly bool _removePunctuation;
+    private readonly bool _asciiRuns;
+    private readonly ushort[] _asciiFold;
     private readonly char[] _unit = new char[MaxUnitLength];
     private readonly char[] _identifier = new char[CodeKeywords.MaxLength];
     private readonly long[] _identifierOffsets = new long[CodeKeywords.MaxLength];
@@ -39,11 +41,19 @@ public sealed partial class IncrementalNormalizer
 
     /// <summary>Creates a stream normalising with <paramref name="options"/>.</summary>
     public IncrementalNormalizer(TextNormalizerOptions options)
+        : this(options, asciiRuns: true)
+    {
+    }
+
+    // asciiRuns: false keeps every character on the unit path (the reference the run fast path is tested against).
+    internal IncrementalNormalizer(TextNormalizerOptions options, bool asciiRuns)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _removePunctuation = options.RemovePunctuation;
         _asciiFastPath = !options.CanonicalizeIdentifiers;
+        _asciiRuns = asciiRuns && _asciiFastPath;
+        _asciiFold = _removePunctuation ? AsciiFoldRemovingPunctuation : AsciiFoldKeepingPunctuation;
     }
 
     /// <summary>Original characters consumed so far.</summary>
@@ -87,6 +97,13 @@ public sealed partial class IncrementalNormalizer
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (_asciiRuns && c < '\u0080' && i + 1 < text.Length && text[i + 1] < '\u0080')
+            {
+                FlushUnit();
+                i = AppendAsciiRun(text, i);
+                c = text[i];
+            }
+
             if (_unitLength > 0 && _unitLength < MaxUnitLength && Continues(c, _unit[_unitLength - 1]))
             {
                 _unit[_unitLength++] = c;
