@@ -31,6 +31,19 @@ public sealed class ProtectedTextIndexSnapshotTests
     }
 
     [Fact]
+    public void Load_UnblockedFormat1_IsRefusedSayingHowToRebuild()
+    {
+        var (index, header, chunks) = Stored();
+        Assert.Equal(2, BitConverter.ToUInt16(header, 4));
+        var old = (byte[])header.Clone();
+        old[4] = 1;
+
+        var error = Assert.Throws<InvalidDataException>(() => ProtectedTextIndexSnapshot.Load(index.Options, old, chunks));
+        Assert.Contains("unblocked", error.Message, StringComparison.Ordinal);
+        Assert.Contains("re-add the protected documents", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_CorruptOrMismatched_IsRefused()
     {
         var (index, header, chunks) = Stored();

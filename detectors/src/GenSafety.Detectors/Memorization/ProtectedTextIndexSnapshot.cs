@@ -18,7 +18,10 @@ public static class ProtectedTextIndexSnapshot
     public const int DefaultChunkBytes = 1 << 20;
 
     private const uint Magic = 0x494E5347; // "GSNI" little-endian
-    private const ushort FormatVersion = 1;
+    // 2: blocked Bloom layout (all k bits of an n-gram in one 512-bit block). 1 was the unblocked layout, whose
+    // bits cannot be rearranged without the n-grams themselves.
+    private const ushort FormatVersion = 2;
+    private const ushort UnblockedFormatVersion = 1;
     private const ushort HashVersion = 1;
 
     /// <summary>The header describing <paramref name="index"/> cut into chunks of <paramref name="chunkBytes"/>.</summary>
@@ -61,6 +64,12 @@ public static class ProtectedTextIndexSnapshot
 
         var format = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
         var hash = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+        if (format == UnblockedFormatVersion)
+        {
+            throw new InvalidDataException(
+                $"Protected-text index format {format} holds an unblocked Bloom filter, which this version cannot read (it reads format {FormatVersion}, the blocked layout); re-add the protected documents to rebuild the index.");
+        }
+
         if (format != FormatVersion || hash != HashVersion)
         {
             throw new InvalidDataException($"Protected-text index format {format}/hash {hash} is not supported (expected {FormatVersion}/{HashVersion}).");
@@ -96,7 +105,8 @@ public static class ProtectedTextIndexSnapshot
                 $"The stored index was built with n-gram width {h.NgramWidth} and normaliser {h.NormalizerFingerprint:x}; this gateway uses {options.NgramWidth} and {options.Normalizer.Fingerprint:x}.");
         }
 
-        if (h.HashCount is < 1 or > 64 || h.BitCount < 64 || h.BitCount % 64 != 0 || h.BitCount > (long)Array.MaxLength * 64
+        if (h.HashCount is < 1 or > 64 || h.BitCount < BloomFilter.BlockBits || h.BitCount % BloomFilter.BlockBits != 0
+            || h.BitCount > BloomFilter.MaxBitCount
             || h.ChunkBytes < 8 || h.ChunkBytes % 8 != 0)
         {
             throw new InvalidDataException("The stored index header holds impossible sizes.");
