@@ -29,6 +29,43 @@ internal struct NgramRoller
     /// <summary>Hash of the last window (valid when <see cref="IsFull"/>).</summary>
     public readonly ulong Hash => StableHash.Mix(_polynomial);
 
+    /// <summary>
+    /// Slides the window over every character of <paramref name="chars"/>, writing the hash after each into
+    /// <paramref name="hashes"/>; returns the index of the first character after which the window is full
+    /// (<paramref name="chars"/>' length when none; hashes before it mean nothing).
+    /// </summary>
+    public int PushAll(ReadOnlySpan<char> chars, Span<ulong> hashes)
+    {
+        var window = _window;
+        var width = window.Length;
+        var firstFull = (int)Math.Clamp(width - 1 - _pushed, 0, chars.Length);
+        var start = 0;
+        for (; start < chars.Length && _pushed < width; start++)
+        {
+            Push(chars[start]);
+            hashes[start] = Hash;
+        }
+
+        // From here on a character always leaves the window: P' = (P − v_out·B^(w−1))·B + v_in.
+        var polynomial = _polynomial;
+        var slot = _slot;
+        var leaving = _leadingWeight * NgramHash.Base;
+        hashes = hashes[..chars.Length];
+        for (var j = start; j < chars.Length; j++)
+        {
+            var c = chars[j];
+            polynomial = polynomial * NgramHash.Base + NgramHash.CharValue(c) - NgramHash.CharValue(window[slot]) * leaving;
+            window[slot] = c;
+            slot = slot + 1 == width ? 0 : slot + 1;
+            hashes[j] = StableHash.Mix(polynomial);
+        }
+
+        _polynomial = polynomial;
+        _slot = slot;
+        _pushed += chars.Length - start;
+        return firstFull;
+    }
+
     /// <summary>Slides the window one character.</summary>
     public void Push(char c)
     {

@@ -11,6 +11,9 @@ namespace GenSafety.Detectors.Memorization;
 /// </summary>
 public sealed class ProtectedTextIndex
 {
+    // Original characters normalised and scanned at a time by FindLongestMatch.
+    private const int OneShotBlock = 16384;
+
     private readonly object _addLock = new();
 
     /// <summary>Creates an empty index sized by <paramref name="options"/>.</summary>
@@ -90,46 +93,57 @@ public sealed class ProtectedTextIndex
     public TextMatch FindLongestMatch(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var normalized = TextNormalizer.Normalize(text, Options.Normalizer);
-        var w = NgramWidth;
-        var chains = new int[w];
-        var roller = new NgramRoller(w);
-        int bestChain = 0, bestEnd = 0;
-        var bestHash = 0UL;
-        var chars = normalized.Text;
-        var slot = 0;
-        for (var i = 0; i < chars.Length; i++)
+        var normalizer = new IncrementalNormalizer(Options.Normalizer);
+        var scanner = new NgramChainScanner(this);
+        // Normalised character i came from original offset sources[i]; usually no more than one per original.
+        var sources = new int[text.Length + 16];
+        var length = 0;
+        for (var at = 0; at <= text.Length; at += OneShotBlock)
         {
-            roller.Push(chars[i]);
-            slot = slot + 1 == w ? 0 : slot + 1; // (i + 1) mod w: the chain ending w characters earlier lives here
-            if (!roller.IsFull)
+            if (at < text.Length)
             {
-                continue;
+                normalizer.Append(text.AsSpan(at, Math.Min(OneShotBlock, text.Length - at)));
+            }
+            else
+            {
+                normalizer.Complete();
             }
 
-            var end = i + 1;
-            var hash = roller.Hash;
-            chains[slot] = IsIndexed(hash) ? chains[slot] + 1 : 0;
-            if (chains[slot] > bestChain)
+            var output = normalizer.Output;
+            scanner.Push(output, int.MaxValue);
+            if (length + output.Length > sources.Length)
             {
-                (bestChain, bestEnd, bestHash) = (chains[slot], end, hash);
+                Array.Resize(ref sources, Math.Max(length + output.Length, sources.Length * 2));
             }
+
+            var offsets = normalizer.OutputOffsets;
+            for (var i = 0; i < offsets.Length; i++)
+            {
+                sources[length + i] = (int)offsets[i];
+            }
+
+            length += output.Length;
+            normalizer.ClearOutput();
         }
 
+        var w = NgramWidth;
+        var bestChain = scanner.LongestChain;
         if (bestChain == 0)
         {
             return TextMatch.None(w);
         }
 
+        var bestEnd = (int)scanner.LongestEnd;
         var start = bestEnd - bestChain * w;
+        int SourceStart(int normalizedIndex) => normalizedIndex == length ? text.Length : sources[normalizedIndex];
         return new TextMatch(
             bestChain, w, start,
-            normalized.SourceStart(start),
-            normalized.SourceStart(bestEnd),
-            normalized.SourceStart(Math.Max(0, start - (w - 1))),
-            normalized.SourceStart(Math.Min(chars.Length, bestEnd + w - 1)),
+            SourceStart(start),
+            SourceStart(bestEnd),
+            SourceStart(Math.Max(0, start - (w - 1))),
+            SourceStart(Math.Min(length, bestEnd + w - 1)),
             bestChain >= RequiredChunks,
-            Attribution.DocumentOf(bestHash));
+            Attribution.DocumentOf(scanner.LongestHash));
     }
 
     /// <summary>
