@@ -8,7 +8,7 @@ namespace GenSafety.Detectors.Memorization;
 /// A blocked Bloom filter over 64-bit element hashes (Putze, Sanders and Singler, "Cache-, hash- and
 /// space-efficient Bloom filters", 2007): the element hash picks one 512-bit block (a 64-byte cache line) by a
 /// multiply-shift, and all k bits lie inside it, so a lookup costs one cache miss however many bits it tests. The
-/// positions inside the block are 9-bit slices of re-mixes of the hash (seven per 64-bit mix). Blocks fill
+/// positions inside the block are 9-bit slices of an odd multiple of the hash, then of re-mixes (seven per 64 bits). Blocks fill
 /// unevenly, so the same false-positive rate needs a few more bits than a classic filter (<see cref="BloomSizing"/>).
 /// The bit array is exported and imported in fixed-size chunks of little-endian 64-bit words (for chunked storage
 /// such as Redis strings). Not thread-safe for writers; concurrent readers are fine once writes have stopped.
@@ -164,9 +164,12 @@ public sealed class BloomFilter
     // Index of the first word of the element's block.
     private int Block(ulong hash) => (int)Math.BigMul(hash, _blockCount, out _) * WordsPerBlock;
 
-    // Bit positions inside the block are successive 9-bit slices of re-mixes independent of the block choice
-    // (seven per 64 bits; in-block double hashing correlated too much for a 512-bit range).
-    private static ulong Positions(ulong hash, int i) => StableHash.Mix(hash ^ ((ulong)(i + 1) * SecondHashSalt));
+    // Bit positions inside the block are successive 9-bit slices, seven per 64 bits, independent of the block
+    // choice (in-block double hashing correlated too much for a 512-bit range).
+    // The first seven come from one multiplication: bit j of the product depends on the hash's bits 0..j, which
+    // the block choice (its top bits) does not fix; later ones from a full re-mix.
+    private static ulong Positions(ulong hash, int i) =>
+        i == 0 ? hash * SecondHashSalt : StableHash.Mix(hash ^ ((ulong)(i + 1) * SecondHashSalt));
 
     private static void CheckChunkBytes(int chunkBytes)
     {

@@ -8,7 +8,7 @@ namespace GenSafety.Detectors.Memorization;
 /// </summary>
 internal struct NgramRoller
 {
-    private readonly char[] _window;
+    private readonly ulong[] _window; // the values of the window's characters, so each is looked up once
     private readonly ulong _leadingWeight;
     private ulong _polynomial;
     private long _pushed;
@@ -16,7 +16,7 @@ internal struct NgramRoller
 
     public NgramRoller(int width)
     {
-        _window = new char[width];
+        _window = new ulong[width];
         _leadingWeight = NgramHash.LeadingWeight(width);
     }
 
@@ -53,9 +53,9 @@ internal struct NgramRoller
         hashes = hashes[..chars.Length];
         for (var j = start; j < chars.Length; j++)
         {
-            var c = chars[j];
-            polynomial = polynomial * NgramHash.Base + NgramHash.CharValue(c) - NgramHash.CharValue(window[slot]) * leaving;
-            window[slot] = c;
+            var value = NgramHash.CharValue(chars[j]);
+            polynomial = polynomial * NgramHash.Base + value - window[slot] * leaving;
+            window[slot] = value;
             slot = slot + 1 == width ? 0 : slot + 1;
             hashes[j] = StableHash.Mix(polynomial);
         }
@@ -71,11 +71,12 @@ internal struct NgramRoller
     {
         if (_pushed >= _window.Length)
         {
-            _polynomial -= NgramHash.CharValue(_window[_slot]) * _leadingWeight;
+            _polynomial -= _window[_slot] * _leadingWeight;
         }
 
-        _polynomial = _polynomial * NgramHash.Base + NgramHash.CharValue(c);
-        _window[_slot] = c;
+        var value = NgramHash.CharValue(c);
+        _polynomial = _polynomial * NgramHash.Base + value;
+        _window[_slot] = value;
         _slot = _slot + 1 == _window.Length ? 0 : _slot + 1;
         _pushed++;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using GenSafety.Detectors.Extraction;
 
 namespace GenSafety.Detectors.Memorization;
@@ -96,7 +97,20 @@ public sealed class ProtectedTextIndex
         var normalizer = new IncrementalNormalizer(Options.Normalizer);
         var scanner = new NgramChainScanner(this);
         // Normalised character i came from original offset sources[i]; usually no more than one per original.
-        var sources = new int[text.Length + 16];
+        // Pooled: a long text would otherwise put a large-object allocation (and a full collection) on every call.
+        var sources = ArrayPool<int>.Shared.Rent(text.Length + 16);
+        try
+        {
+            return FindLongestMatch(text, normalizer, scanner, ref sources);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sources);
+        }
+    }
+
+    private TextMatch FindLongestMatch(string text, IncrementalNormalizer normalizer, NgramChainScanner scanner, ref int[] sources)
+    {
         var length = 0;
         for (var at = 0; at <= text.Length; at += OneShotBlock)
         {
@@ -113,7 +127,10 @@ public sealed class ProtectedTextIndex
             scanner.Push(output, int.MaxValue);
             if (length + output.Length > sources.Length)
             {
-                Array.Resize(ref sources, Math.Max(length + output.Length, sources.Length * 2));
+                var larger = ArrayPool<int>.Shared.Rent(Math.Max(length + output.Length, sources.Length * 2));
+                sources.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<int>.Shared.Return(sources);
+                sources = larger;
             }
 
             var offsets = normalizer.OutputOffsets;
@@ -135,7 +152,8 @@ public sealed class ProtectedTextIndex
 
         var bestEnd = (int)scanner.LongestEnd;
         var start = bestEnd - bestChain * w;
-        int SourceStart(int normalizedIndex) => normalizedIndex == length ? text.Length : sources[normalizedIndex];
+        var map = sources;
+        int SourceStart(int normalizedIndex) => normalizedIndex == length ? text.Length : map[normalizedIndex];
         return new TextMatch(
             bestChain, w, start,
             SourceStart(start),
