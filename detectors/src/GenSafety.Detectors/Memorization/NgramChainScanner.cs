@@ -12,6 +12,7 @@ internal sealed class NgramChainScanner
 
     private readonly ProtectedTextIndex _index;
     private readonly int[] _chains;
+    private readonly ulong[] _hashes = new ulong[BatchSize]; // a field, not a stackalloc: no zeroing per streamed delta
     private NgramRoller _roller;
     private int _slot;
     private long _pushed;
@@ -41,7 +42,7 @@ internal sealed class NgramChainScanner
     /// </summary>
     public int Push(ReadOnlySpan<char> chars, int stopChain)
     {
-        Span<ulong> hashes = stackalloc ulong[BatchSize];
+        var hashes = _hashes.AsSpan();
         var w = _chains.Length;
         var chains = _chains;
         for (var from = 0; from < chars.Length; from += BatchSize)
