@@ -71,9 +71,12 @@ public sealed class ProtectedTextStreamMatcher
         var stop = _scanner.Push(output, _index.RequiredChunks);
         var scanned = stop < 0 ? output.Length : stop + 1;
         // Only the last _sources.Length offsets can still be asked for.
-        for (var i = Math.Max(0, scanned - _sources.Length); i < scanned; i++)
+        var first = Math.Max(0, scanned - _sources.Length);
+        var slot = (int)((_normalized + first) % _sources.Length);
+        for (var i = first; i < scanned; i++)
         {
-            _sources[(_normalized + i) % _sources.Length] = offsets[i];
+            _sources[slot] = offsets[i];
+            slot = slot + 1 == _sources.Length ? 0 : slot + 1;
         }
 
         _normalized += scanned;
