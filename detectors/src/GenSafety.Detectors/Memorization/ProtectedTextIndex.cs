@@ -183,7 +183,7 @@ public sealed class ProtectedTextIndex
         return options;
     }
 
-    private static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
+    internal static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
     {
         CheckOptions(options);
         var bits = BloomSizing.Bits(options.ExpectedNgrams, options.FalsePositiveRate);
