@@ -56,6 +56,14 @@ internal sealed class NgramChainScanner
             }
 
             var slot = _slot;
+            if (hits == 0)
+            {
+                // The usual batch: every chain it passes breaks. (Slots of positions before the first full window
+                // are still 0, so clearing them too changes nothing.)
+                _slot = ClearChains(slot, batch.Length);
+                continue;
+            }
+
             for (var j = 0; j < batch.Length; j++)
             {
                 slot = slot + 1 == w ? 0 : slot + 1; // (p + 1) mod w: the chain ending w characters earlier lives here
@@ -82,5 +90,27 @@ internal sealed class NgramChainScanner
 
         _pushed += chars.Length;
         return -1;
+    }
+
+    // Zeroes the chains of the next count slots after slot (mod w); returns the last of them.
+    private int ClearChains(int slot, int count)
+    {
+        var w = _chains.Length;
+        var first = slot + 1 == w ? 0 : slot + 1;
+        if (count >= w)
+        {
+            Array.Clear(_chains);
+        }
+        else if (first + count <= w)
+        {
+            _chains.AsSpan(first, count).Clear();
+        }
+        else
+        {
+            _chains.AsSpan(first).Clear();
+            _chains.AsSpan(0, first + count - w).Clear();
+        }
+
+        return (int)((slot + (long)count) % w);
     }
 }
