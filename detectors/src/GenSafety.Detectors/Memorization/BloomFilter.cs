@@ -82,9 +82,17 @@ public sealed class BloomFilter
     /// <summary>False when the element was certainly never added; true when it was, or by a false positive.</summary>
     public bool MightContain(ulong hash)
     {
-        var words = _words.AsSpan(Block(hash), WordsPerBlock);
-        var bits = 0UL;
-        for (var i = 0; i < HashCount; i++)
+        // The first bit decides most lookups on a sparse filter: tested here, small enough to inline into a caller's
+        // loop; the rest only when it is set.
+        var first = Block(hash);
+        var bits = Positions(hash, 0);
+        return (_words[first + ((int)(bits >> 6) & 7)] & (1UL << (int)bits)) != 0 && OtherBitsSet(first, hash, bits >> 9);
+    }
+
+    private bool OtherBitsSet(int first, ulong hash, ulong bits)
+    {
+        var words = _words.AsSpan(first, WordsPerBlock);
+        for (var i = 1; i < HashCount; i++)
         {
             bits = i % PositionsPerMix == 0 ? Positions(hash, i) : bits;
             if ((words[(int)(bits >> 6) & 7] & (1UL << (int)bits)) == 0)
