@@ -85,7 +85,7 @@ public sealed class FilterThroughputTests(ITestOutputHelper output)
             }
         });
         var probes = 0L;
-        // One Bloom probe per character, at random positions of a 1.8 MB filter: the cache-miss part of matching.
+        // One Bloom probe per character, at random positions of a 1.94 MB filter: the lookup part of matching.
         var bloom = CpuSeconds(() =>
         {
             probes = 0;
