@@ -52,10 +52,42 @@ public sealed class BloomFilterTests(ITestOutputHelper output)
     [Theory]
     [InlineData(1e-3, 14.38, 10)]
     [InlineData(1e-6, 28.76, 20)]
-    public void BloomSizing_MatchesTheClosedForm(double p, double bits, int k)
+    public void BloomSizing_ClassicMatchesTheClosedForm(double p, double bits, int k)
     {
         Assert.Equal(bits, BloomSizing.BitsPerElement(p), 2);
-        Assert.Equal(k, BloomSizing.HashCount(BloomSizing.BitsPerElement(p)));
+        Assert.Equal(k, BloomSizing.ClassicHashCount(BloomSizing.BitsPerElement(p)));
+    }
+
+    // The blocked filter's sizing table (docs/memorization.md), from the Poisson-over-blocks rate.
+    [Theory]
+    [InlineData(1e-2, 9.91, 6)]
+    [InlineData(1e-3, 15.50, 9)]
+    [InlineData(1e-4, 21.92, 12)]
+    [InlineData(1e-6, 38.52, 16)]
+    public void BloomSizing_Blocked_NeedsAFewMoreBitsThanClassic(double p, double bits, int k)
+    {
+        var blocked = BloomSizing.BlockedBitsPerElement(p);
+        output.WriteLine($"p={p:0e0}: blocked {blocked:F2} bits/element (k={BloomSizing.HashCount(blocked)}, {blocked / 8:F2} MB per million), classic {BloomSizing.BitsPerElement(p):F2}");
+        Assert.InRange(blocked, bits - 0.02, bits + 0.02);
+        Assert.Equal(k, BloomSizing.HashCount(blocked));
+        Assert.True(BloomSizing.FalsePositiveRate(1_000_000_000, (long)(1_000_000_000 / blocked), k) <= p * 1.001);
+    }
+
+    [Fact]
+    public void MightContain_EveryBitOfAnElementLiesInOneBlock()
+    {
+        var filter = new BloomFilter(BloomFilter.BlockBits * 1000, 9);
+        var random = new DeterministicRandom(4);
+        for (var i = 0; i < 200; i++)
+        {
+            var one = new BloomFilter(BloomFilter.BlockBits * 1000, 9);
+            one.Add(random.NextUInt64());
+            var set = Enumerable.Range(0, one.ChunkCount(64)).Where(c => one.ExportChunk(c, 64).Any(b => b != 0)).ToArray();
+            Assert.Single(set);
+            filter.UnionWith(one);
+        }
+
+        Assert.InRange(filter.FillRatio, 200 * 8.5 / filter.BitCount, 200 * 9.0 / filter.BitCount);
     }
 
     [Fact]

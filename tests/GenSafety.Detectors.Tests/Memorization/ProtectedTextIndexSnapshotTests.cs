@@ -31,6 +31,26 @@ public sealed class ProtectedTextIndexSnapshotTests
     }
 
     [Fact]
+    public void Load_UnblockedFormat1_ConvertsFromTheAttributionMapOrIsRefused()
+    {
+        var (index, header, chunks) = Stored();
+        Assert.Equal(2, BitConverter.ToUInt16(header, 4));
+        var old = (byte[])header.Clone();
+        old[4] = 1;
+        var attribution = DocumentAttribution.Deserialize(index.Attribution.Serialize());
+
+        var converted = ProtectedTextIndexSnapshot.Load(index.Options, old, chunks, attribution);
+        var copy = ProseCorpus.Document(3, 2000).Substring(300, 400);
+        Assert.Equal(index.FindLongestMatch(copy), converted.FindLongestMatch(copy));
+        Assert.Equal(index.Filter.Checksum(), converted.Filter.Checksum());
+        Assert.Equal((index.Version, index.NgramCount, index.DocumentCount), (converted.Version, converted.NgramCount, converted.DocumentCount));
+
+        var error = Assert.Throws<InvalidDataException>(() => ProtectedTextIndexSnapshot.Load(index.Options, old, chunks));
+        Assert.Contains("unblocked", error.Message, StringComparison.Ordinal);
+        Assert.Contains("re-add the protected documents", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_CorruptOrMismatched_IsRefused()
     {
         var (index, header, chunks) = Stored();

@@ -50,7 +50,7 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
         var fields = head.ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         output.WriteLine(string.Join(", ", fields.Select(f => $"{f.Key}={f.Value}")));
         Assert.StartsWith("1-", fields["snapshot"]);
-        Assert.Equal("2", fields["bloom_chunks"]); // 1.8 MB of Bloom bits in 1 MiB chunks
+        Assert.Equal("2", fields["bloom_chunks"]); // 1.94 MB of Bloom bits in 1 MiB chunks
         Assert.True(await db.KeyExistsAsync($"{prefix}:memo:text:{fields["snapshot"]}:c1"));
         Assert.Equal(1_048_576, await db.StringLengthAsync($"{prefix}:memo:text:{fields["snapshot"]}:c0"));
         Assert.True(await db.SetContainsAsync($"{prefix}:memo:text:ids", "novel-1"));
@@ -86,6 +86,34 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
         }
 
         Assert.Null(await db.KeyTimeToLiveAsync($"{prefix}:memo:text:{current}:h"));
+    }
+
+    [Fact]
+    public async Task StoredFormat1Snapshot_LoadedByConversion_NextAddStoresFormat2()
+    {
+        var prefix = SharedRedisFixture.NewKeyPrefix();
+        await using var upstream = await ScriptedUpstream.StartModelListAsync();
+        await using (var old = await GatewayHost.StartAsync(upstream.Url, RedisArgs(redis, prefix)))
+        {
+            await ProtectAsync(old, ("novel-1", Document(13, 3000)));
+        }
+
+        // Mark the stored snapshot as the earlier unblocked format, as a replica of the previous version wrote it.
+        var db = redis.Connection.GetDatabase();
+        var snapshot = (string)(await db.HashGetAsync($"{prefix}:memo:text", "snapshot"))!;
+        var header = (byte[])(await db.StringGetAsync($"{prefix}:memo:text:{snapshot}:h"))!;
+        Assert.Equal(2, BitConverter.ToUInt16(header, 4));
+        header[4] = 1;
+        await db.StringSetAsync($"{prefix}:memo:text:{snapshot}:h", header);
+
+        await using var late = await GatewayHost.StartAsync(upstream.Url, RedisArgs(redis, prefix));
+        Assert.Equal(1, (await CorpusAsync(late)).GetProperty("text").GetProperty("documents").GetInt32());
+        await ProtectAsync(late, ("novel-2", Document(14, 3000)));
+
+        var stored = (string)(await db.HashGetAsync($"{prefix}:memo:text", "snapshot"))!;
+        Assert.NotEqual(snapshot, stored);
+        Assert.Equal(2, BitConverter.ToUInt16((byte[])(await db.StringGetAsync($"{prefix}:memo:text:{stored}:h"))!, 4));
+        Assert.Equal(2, (await CorpusAsync(late)).GetProperty("text").GetProperty("documents").GetInt32());
     }
 
     [Fact]

@@ -5,29 +5,42 @@ using GenSafety.Detectors.Randomness;
 namespace GenSafety.Detectors.Memorization;
 
 /// <summary>
-/// A Bloom filter over 64-bit element hashes. The k bit positions come from double hashing (Kirsch–Mitzenmacher:
-/// g_i = h1 + i·h2, which keeps the asymptotic false-positive rate of k independent hashes), with h1 the element
-/// hash and h2 an odd re-mix of it, each reduced to [0, m) by a multiply-shift. The bit array is exported and
-/// imported in fixed-size chunks of little-endian 64-bit words (for chunked storage such as Redis strings).
-/// Not thread-safe for writers; concurrent readers are fine once writes have stopped.
+/// A blocked Bloom filter over 64-bit element hashes (Putze, Sanders and Singler, "Cache-, hash- and
+/// space-efficient Bloom filters", 2007): the element hash picks one 512-bit block (a 64-byte cache line) by a
+/// multiply-shift, and all k bits lie inside it, so a lookup costs one cache miss however many bits it tests. The
+/// positions inside the block are 9-bit slices of an odd multiple of the hash, then of re-mixes (seven per 64 bits). Blocks fill
+/// unevenly, so the same false-positive rate needs a few more bits than a classic filter (<see cref="BloomSizing"/>).
+/// The bit array is exported and imported in fixed-size chunks of little-endian 64-bit words (for chunked storage
+/// such as Redis strings). Not thread-safe for writers; concurrent readers are fine once writes have stopped.
 /// </summary>
 public sealed class BloomFilter
 {
+    /// <summary>Bits per block: one 64-byte cache line.</summary>
+    public const int BlockBits = 512;
+
+    private const int WordsPerBlock = BlockBits / 64;
     private const ulong SecondHashSalt = 0x8CB92BA72F3D8DD7UL;
+    private const int PositionsPerMix = 7;
 
     private readonly ulong[] _words;
 
-    /// <summary>Creates an empty filter of <paramref name="bitCount"/> bits (rounded up to a multiple of 64) and <paramref name="hashCount"/> hashes.</summary>
+    private readonly ulong _blockCount;
+
+    /// <summary>Creates an empty filter of <paramref name="bitCount"/> bits (rounded up to a multiple of <see cref="BlockBits"/>) and <paramref name="hashCount"/> hashes.</summary>
     public BloomFilter(long bitCount, int hashCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bitCount, 64);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bitCount, (long)Array.MaxLength * 64);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bitCount, MaxBitCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(hashCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hashCount, 64);
-        _words = new ulong[(bitCount + 63) / 64];
+        _blockCount = (ulong)((bitCount + BlockBits - 1) / BlockBits);
+        _words = new ulong[_blockCount * WordsPerBlock];
         BitCount = _words.LongLength * 64;
         HashCount = hashCount;
     }
+
+    /// <summary>The largest bit count a filter can have (whole blocks within the largest array).</summary>
+    public static long MaxBitCount => (long)Array.MaxLength / WordsPerBlock * BlockBits;
 
     /// <summary>Number of bits m.</summary>
     public long BitCount { get; }
@@ -56,34 +69,38 @@ public sealed class BloomFilter
     /// <summary>Adds the element with hash <paramref name="hash"/>.</summary>
     public void Add(ulong hash)
     {
-        var h2 = SecondHash(hash);
+        var words = _words.AsSpan(Block(hash), WordsPerBlock);
+        var bits = 0UL;
         for (var i = 0; i < HashCount; i++)
         {
-            var bit = Reduce(hash);
-            _words[bit >> 6] |= 1UL << (int)(bit & 63);
-            hash += h2;
+            bits = i % PositionsPerMix == 0 ? Positions(hash, i) : bits;
+            words[(int)(bits >> 6) & 7] |= 1UL << (int)bits;
+            bits >>= 9;
         }
     }
 
     /// <summary>False when the element was certainly never added; true when it was, or by a false positive.</summary>
     public bool MightContain(ulong hash)
     {
-        // Most queries miss on the first probe: test it before paying for the second hash.
-        var bit = Reduce(hash);
-        if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
-        {
-            return false;
-        }
+        // The first bit decides most lookups on a sparse filter: tested here, small enough to inline into a caller's
+        // loop; the rest only when it is set.
+        var first = Block(hash);
+        var bits = Positions(hash, 0);
+        return (_words[first + ((int)(bits >> 6) & 7)] & (1UL << (int)bits)) != 0 && OtherBitsSet(first, hash, bits >> 9);
+    }
 
-        var h2 = SecondHash(hash);
+    private bool OtherBitsSet(int first, ulong hash, ulong bits)
+    {
+        var words = _words.AsSpan(first, WordsPerBlock);
         for (var i = 1; i < HashCount; i++)
         {
-            hash += h2;
-            bit = Reduce(hash);
-            if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
+            bits = i % PositionsPerMix == 0 ? Positions(hash, i) : bits;
+            if ((words[(int)(bits >> 6) & 7] & (1UL << (int)bits)) == 0)
             {
                 return false;
             }
+
+            bits >>= 9;
         }
 
         return true;
@@ -152,9 +169,15 @@ public sealed class BloomFilter
         }
     }
 
-    private static ulong SecondHash(ulong hash) => StableHash.Mix(hash ^ SecondHashSalt) | 1UL;
+    // Index of the first word of the element's block.
+    private int Block(ulong hash) => (int)Math.BigMul(hash, _blockCount, out _) * WordsPerBlock;
 
-    private ulong Reduce(ulong hash) => Math.BigMul(hash, (ulong)BitCount, out _);
+    // Bit positions inside the block are successive 9-bit slices, seven per 64 bits, independent of the block
+    // choice (in-block double hashing correlated too much for a 512-bit range).
+    // The first seven come from one multiplication: bit j of the product depends on the hash's bits 0..j, which
+    // the block choice (its top bits) does not fix; later ones from a full re-mix.
+    private static ulong Positions(ulong hash, int i) =>
+        i == 0 ? hash * SecondHashSalt : StableHash.Mix(hash ^ ((ulong)(i + 1) * SecondHashSalt));
 
     private static void CheckChunkBytes(int chunkBytes)
     {

@@ -61,6 +61,9 @@ public sealed class DocumentAttribution
     /// <summary>True when the n-gram is known to be indexed.</summary>
     public bool Contains(ulong ngramHash) => _documentByNgram.ContainsKey(ngramHash);
 
+    /// <summary>Every n-gram hash the map holds (all indexed ones while <see cref="IsComplete"/>).</summary>
+    internal IEnumerable<ulong> NgramHashes => _documentByNgram.Keys;
+
     /// <summary>Id of the document the n-gram was indexed from, or null when it is not kept.</summary>
     public string? DocumentOf(ulong ngramHash) =>
         _documentByNgram.TryGetValue(ngramHash, out var ordinal) ? _documentIds[ordinal] : null;

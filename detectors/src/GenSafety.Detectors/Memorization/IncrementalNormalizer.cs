@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace GenSafety.Detectors.Memorization;
 
@@ -20,6 +19,8 @@ public sealed partial class IncrementalNormalizer
     private readonly TextNormalizerOptions _options;
     private readonly bool _asciiFastPath;
     private readonly bool _removePunctuation;
+    private readonly bool _asciiRuns;
+    private readonly ushort[] _asciiFold;
     private readonly char[] _unit = new char[MaxUnitLength];
     private readonly char[] _identifier = new char[CodeKeywords.MaxLength];
     private readonly long[] _identifierOffsets = new long[CodeKeywords.MaxLength];
@@ -39,11 +40,19 @@ public sealed partial class IncrementalNormalizer
 
     /// <summary>Creates a stream normalising with <paramref name="options"/>.</summary>
     public IncrementalNormalizer(TextNormalizerOptions options)
+        : this(options, asciiRuns: true)
+    {
+    }
+
+    // asciiRuns: false keeps every character on the unit path (the reference the run fast path is tested against).
+    internal IncrementalNormalizer(TextNormalizerOptions options, bool asciiRuns)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _removePunctuation = options.RemovePunctuation;
         _asciiFastPath = !options.CanonicalizeIdentifiers;
+        _asciiRuns = asciiRuns && _asciiFastPath;
+        _asciiFold = _removePunctuation ? AsciiFoldRemovingPunctuation : AsciiFoldKeepingPunctuation;
     }
 
     /// <summary>Original characters consumed so far.</summary>
@@ -87,6 +96,13 @@ public sealed partial class IncrementalNormalizer
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (_asciiRuns && c < '\u0080' && i + 1 < text.Length && text[i + 1] < '\u0080')
+            {
+                FlushUnit();
+                i = AppendAsciiRun(text, i);
+                c = text[i];
+            }
+
             if (_unitLength > 0 && _unitLength < MaxUnitLength && Continues(c, _unit[_unitLength - 1]))
             {
                 _unit[_unitLength++] = c;
@@ -168,49 +184,6 @@ public sealed partial class IncrementalNormalizer
 
             Fold(_decomposed[i], start);
         }
-    }
-
-    private static bool IsVariationSelector(char c) => c is >= '\uFE00' and <= '\uFE0F';
-
-    // Compatibility decomposition of one unit into _decomposed; lone surrogates carry no text and are dropped.
-    private int Decompose(ReadOnlySpan<char> unit)
-    {
-        var length = 0;
-        for (var i = 0; i < unit.Length; i++)
-        {
-            int codePoint;
-            if (char.IsHighSurrogate(unit[i]) && i + 1 < unit.Length && char.IsLowSurrogate(unit[i + 1]))
-            {
-                codePoint = char.ConvertToUtf32(unit[i], unit[++i]);
-            }
-            else if (char.IsSurrogate(unit[i]))
-            {
-                continue;
-            }
-            else
-            {
-                codePoint = unit[i];
-            }
-
-            var decomposition = CompatibilityDecomposition.Of(codePoint);
-            var needed = length + (decomposition?.Length ?? 2);
-            if (needed > _decomposed.Length)
-            {
-                Array.Resize(ref _decomposed, Math.Max(needed, _decomposed.Length * 2));
-            }
-
-            if (decomposition is not null)
-            {
-                decomposition.CopyTo(_decomposed.AsSpan(length));
-                length += decomposition.Length;
-            }
-            else
-            {
-                length += new Rune(codePoint).EncodeToUtf16(_decomposed.AsSpan(length));
-            }
-        }
-
-        return length;
     }
 
     private void Fold(char c, long start)

@@ -8,7 +8,7 @@ namespace GenSafety.Detectors.Memorization;
 /// </summary>
 internal struct NgramRoller
 {
-    private readonly char[] _window;
+    private readonly ulong[] _window; // the values of the window's characters, so each is looked up once
     private readonly ulong _leadingWeight;
     private ulong _polynomial;
     private long _pushed;
@@ -16,7 +16,7 @@ internal struct NgramRoller
 
     public NgramRoller(int width)
     {
-        _window = new char[width];
+        _window = new ulong[width];
         _leadingWeight = NgramHash.LeadingWeight(width);
     }
 
@@ -29,16 +29,54 @@ internal struct NgramRoller
     /// <summary>Hash of the last window (valid when <see cref="IsFull"/>).</summary>
     public readonly ulong Hash => StableHash.Mix(_polynomial);
 
+    /// <summary>
+    /// Slides the window over every character of <paramref name="chars"/>, writing the hash after each into
+    /// <paramref name="hashes"/>; returns the index of the first character after which the window is full
+    /// (<paramref name="chars"/>' length when none; hashes before it mean nothing).
+    /// </summary>
+    public int PushAll(ReadOnlySpan<char> chars, Span<ulong> hashes)
+    {
+        var window = _window;
+        var width = window.Length;
+        var firstFull = (int)Math.Clamp(width - 1 - _pushed, 0, chars.Length);
+        var start = 0;
+        for (; start < chars.Length && _pushed < width; start++)
+        {
+            Push(chars[start]);
+            hashes[start] = Hash;
+        }
+
+        // From here on a character always leaves the window: P' = (P − v_out·B^(w−1))·B + v_in.
+        var polynomial = _polynomial;
+        var slot = _slot;
+        var leaving = _leadingWeight * NgramHash.Base;
+        hashes = hashes[..chars.Length];
+        for (var j = start; j < chars.Length; j++)
+        {
+            var value = NgramHash.CharValue(chars[j]);
+            polynomial = polynomial * NgramHash.Base + value - window[slot] * leaving;
+            window[slot] = value;
+            slot = slot + 1 == width ? 0 : slot + 1;
+            hashes[j] = StableHash.Mix(polynomial);
+        }
+
+        _polynomial = polynomial;
+        _slot = slot;
+        _pushed += chars.Length - start;
+        return firstFull;
+    }
+
     /// <summary>Slides the window one character.</summary>
     public void Push(char c)
     {
         if (_pushed >= _window.Length)
         {
-            _polynomial -= NgramHash.CharValue(_window[_slot]) * _leadingWeight;
+            _polynomial -= _window[_slot] * _leadingWeight;
         }
 
-        _polynomial = _polynomial * NgramHash.Base + NgramHash.CharValue(c);
-        _window[_slot] = c;
+        var value = NgramHash.CharValue(c);
+        _polynomial = _polynomial * NgramHash.Base + value;
+        _window[_slot] = value;
         _slot = _slot + 1 == _window.Length ? 0 : _slot + 1;
         _pushed++;
     }

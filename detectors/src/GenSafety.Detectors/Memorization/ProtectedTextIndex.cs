@@ -1,3 +1,4 @@
+using System.Buffers;
 using GenSafety.Detectors.Extraction;
 
 namespace GenSafety.Detectors.Memorization;
@@ -11,6 +12,9 @@ namespace GenSafety.Detectors.Memorization;
 /// </summary>
 public sealed class ProtectedTextIndex
 {
+    // Original characters normalised and scanned at a time by FindLongestMatch.
+    private const int OneShotBlock = 16384;
+
     private readonly object _addLock = new();
 
     /// <summary>Creates an empty index sized by <paramref name="options"/>.</summary>
@@ -90,46 +94,74 @@ public sealed class ProtectedTextIndex
     public TextMatch FindLongestMatch(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var normalized = TextNormalizer.Normalize(text, Options.Normalizer);
-        var w = NgramWidth;
-        var chains = new int[w];
-        var roller = new NgramRoller(w);
-        int bestChain = 0, bestEnd = 0;
-        var bestHash = 0UL;
-        var chars = normalized.Text;
-        var slot = 0;
-        for (var i = 0; i < chars.Length; i++)
+        var normalizer = new IncrementalNormalizer(Options.Normalizer);
+        var scanner = new NgramChainScanner(this);
+        // Normalised character i came from original offset sources[i]; usually no more than one per original.
+        // Pooled: a long text would otherwise put a large-object allocation (and a full collection) on every call.
+        var sources = ArrayPool<int>.Shared.Rent(text.Length + 16);
+        try
         {
-            roller.Push(chars[i]);
-            slot = slot + 1 == w ? 0 : slot + 1; // (i + 1) mod w: the chain ending w characters earlier lives here
-            if (!roller.IsFull)
+            return FindLongestMatch(text, normalizer, scanner, ref sources);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sources);
+        }
+    }
+
+    private TextMatch FindLongestMatch(string text, IncrementalNormalizer normalizer, NgramChainScanner scanner, ref int[] sources)
+    {
+        var length = 0;
+        for (var at = 0; at <= text.Length; at += OneShotBlock)
+        {
+            if (at < text.Length)
             {
-                continue;
+                normalizer.Append(text.AsSpan(at, Math.Min(OneShotBlock, text.Length - at)));
+            }
+            else
+            {
+                normalizer.Complete();
             }
 
-            var end = i + 1;
-            var hash = roller.Hash;
-            chains[slot] = IsIndexed(hash) ? chains[slot] + 1 : 0;
-            if (chains[slot] > bestChain)
+            var output = normalizer.Output;
+            scanner.Push(output, int.MaxValue);
+            if (length + output.Length > sources.Length)
             {
-                (bestChain, bestEnd, bestHash) = (chains[slot], end, hash);
+                var larger = ArrayPool<int>.Shared.Rent(Math.Max(length + output.Length, sources.Length * 2));
+                sources.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<int>.Shared.Return(sources);
+                sources = larger;
             }
+
+            var offsets = normalizer.OutputOffsets;
+            for (var i = 0; i < offsets.Length; i++)
+            {
+                sources[length + i] = (int)offsets[i];
+            }
+
+            length += output.Length;
+            normalizer.ClearOutput();
         }
 
+        var w = NgramWidth;
+        var bestChain = scanner.LongestChain;
         if (bestChain == 0)
         {
             return TextMatch.None(w);
         }
 
+        var bestEnd = (int)scanner.LongestEnd;
         var start = bestEnd - bestChain * w;
+        var map = sources;
+        int SourceStart(int normalizedIndex) => normalizedIndex == length ? text.Length : map[normalizedIndex];
         return new TextMatch(
             bestChain, w, start,
-            normalized.SourceStart(start),
-            normalized.SourceStart(bestEnd),
-            normalized.SourceStart(Math.Max(0, start - (w - 1))),
-            normalized.SourceStart(Math.Min(chars.Length, bestEnd + w - 1)),
+            SourceStart(start),
+            SourceStart(bestEnd),
+            SourceStart(Math.Max(0, start - (w - 1))),
+            SourceStart(Math.Min(length, bestEnd + w - 1)),
             bestChain >= RequiredChunks,
-            Attribution.DocumentOf(bestHash));
+            Attribution.DocumentOf(scanner.LongestHash));
     }
 
     /// <summary>
@@ -151,7 +183,7 @@ public sealed class ProtectedTextIndex
         return options;
     }
 
-    private static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
+    internal static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
     {
         CheckOptions(options);
         var bits = BloomSizing.Bits(options.ExpectedNgrams, options.FalsePositiveRate);

@@ -7,7 +7,9 @@ namespace GenSafety.Detectors.Memorization;
 /// chunked storage such as Redis strings), and loads it back. The header records everything that must agree for
 /// the bits to mean the same thing (n-gram width, hash algorithm, hash count, normaliser fingerprint, size) and a
 /// checksum of the bits; a load that disagrees is refused with <see cref="InvalidDataException"/>. The document
-/// attribution map travels separately (<see cref="DocumentAttribution.Serialize"/>).
+/// attribution map travels separately (<see cref="DocumentAttribution.Serialize"/>). Format 2 stores the blocked
+/// <see cref="BloomFilter"/>; a format 1 snapshot (the earlier unblocked layout) is converted on load by re-adding
+/// the n-gram hashes of its complete attribution map, and refused without one.
 /// </summary>
 public static class ProtectedTextIndexSnapshot
 {
@@ -18,7 +20,10 @@ public static class ProtectedTextIndexSnapshot
     public const int DefaultChunkBytes = 1 << 20;
 
     private const uint Magic = 0x494E5347; // "GSNI" little-endian
-    private const ushort FormatVersion = 1;
+    // 2: blocked Bloom layout (all k bits of an n-gram in one 512-bit block). 1 was the unblocked layout, whose
+    // bits cannot be rearranged without the n-grams themselves.
+    private const ushort FormatVersion = 2;
+    private const ushort UnblockedFormatVersion = 1;
     private const ushort HashVersion = 1;
 
     /// <summary>The header describing <paramref name="index"/> cut into chunks of <paramref name="chunkBytes"/>.</summary>
@@ -61,7 +66,7 @@ public static class ProtectedTextIndexSnapshot
 
         var format = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
         var hash = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
-        if (format != FormatVersion || hash != HashVersion)
+        if (format is not (FormatVersion or UnblockedFormatVersion) || hash != HashVersion)
         {
             throw new InvalidDataException($"Protected-text index format {format}/hash {hash} is not supported (expected {FormatVersion}/{HashVersion}).");
         }
@@ -90,13 +95,19 @@ public static class ProtectedTextIndexSnapshot
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(chunks);
         var h = ReadHeader(header);
+        if (BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) == UnblockedFormatVersion)
+        {
+            return ConvertUnblocked(options, h, attribution);
+        }
+
         if (h.NgramWidth != options.NgramWidth || h.NormalizerFingerprint != options.Normalizer.Fingerprint)
         {
             throw new InvalidDataException(
                 $"The stored index was built with n-gram width {h.NgramWidth} and normaliser {h.NormalizerFingerprint:x}; this gateway uses {options.NgramWidth} and {options.Normalizer.Fingerprint:x}.");
         }
 
-        if (h.HashCount is < 1 or > 64 || h.BitCount < 64 || h.BitCount % 64 != 0 || h.BitCount > (long)Array.MaxLength * 64
+        if (h.HashCount is < 1 or > 64 || h.BitCount < BloomFilter.BlockBits || h.BitCount % BloomFilter.BlockBits != 0
+            || h.BitCount > BloomFilter.MaxBitCount
             || h.ChunkBytes < 8 || h.ChunkBytes % 8 != 0)
         {
             throw new InvalidDataException("The stored index header holds impossible sizes.");
@@ -127,5 +138,36 @@ public static class ProtectedTextIndexSnapshot
             DocumentCount = h.DocumentCount,
             Version = h.Version,
         };
+    }
+
+    // Format 1's bits cannot be rearranged into blocks, but a complete attribution map holds the hash of every
+    // indexed n-gram, which is all a new filter needs.
+    private static ProtectedTextIndex ConvertUnblocked(
+        ProtectedTextIndexOptions options, ProtectedTextIndexSnapshotHeader h, DocumentAttribution? attribution)
+    {
+        if (h.NgramWidth != options.NgramWidth || h.NormalizerFingerprint != options.Normalizer.Fingerprint)
+        {
+            throw new InvalidDataException(
+                $"The stored index was built with n-gram width {h.NgramWidth} and normaliser {h.NormalizerFingerprint:x}; this gateway uses {options.NgramWidth} and {options.Normalizer.Fingerprint:x}.");
+        }
+
+        if (attribution is not { IsComplete: true } || attribution.Count == 0 && h.NgramCount > 0)
+        {
+            throw new InvalidDataException(
+                $"The stored index is format {UnblockedFormatVersion} (an unblocked Bloom filter), which this version converts only from a complete attribution map, and none came with it; re-add the protected documents to rebuild the index in format {FormatVersion}.");
+        }
+
+        var index = new ProtectedTextIndex(options, ProtectedTextIndex.CreateFilter(options), attribution)
+        {
+            NgramCount = h.NgramCount,
+            DocumentCount = h.DocumentCount,
+            Version = h.Version,
+        };
+        foreach (var hash in attribution.NgramHashes)
+        {
+            index.Filter.Add(hash);
+        }
+
+        return index;
     }
 }

@@ -13,23 +13,19 @@ public sealed class ProtectedTextStreamMatcher
 {
     private readonly ProtectedTextIndex _index;
     private readonly IncrementalNormalizer _normalizer;
-    private readonly int[] _chains;
+    private readonly NgramChainScanner _scanner;
     private readonly long[] _sources;
     private readonly int _holdBack;
-    private NgramRoller _roller;
     private long _normalized;
-    private int _chainSlot;
-    private int _sourceSlot;
     private bool _completed;
 
     internal ProtectedTextStreamMatcher(ProtectedTextIndex index, bool holdBack)
     {
         _index = index;
         _normalizer = new IncrementalNormalizer(index.Options.Normalizer);
-        _chains = new int[index.NgramWidth];
+        _scanner = new NgramChainScanner(index);
         _holdBack = holdBack ? index.HoldBackCharacters : 0;
         _sources = new long[index.HoldBackCharacters + index.NgramWidth + 1];
-        _roller = new NgramRoller(index.NgramWidth);
         Status = new StreamMatchStatus(false, 0, -1);
     }
 
@@ -37,7 +33,7 @@ public sealed class ProtectedTextStreamMatcher
     public StreamMatchStatus Status { get; private set; }
 
     /// <summary>Longest chain seen so far (in indexed n-grams).</summary>
-    public int LongestChain { get; private set; }
+    public int LongestChain => _scanner.LongestChain;
 
     /// <summary>When stopped: the matched protected document if attribution knows it (audit only).</summary>
     public string? MatchedDocumentId { get; private set; }
@@ -72,30 +68,24 @@ public sealed class ProtectedTextStreamMatcher
     {
         var output = _normalizer.Output;
         var offsets = _normalizer.OutputOffsets;
-        var w = _chains.Length;
-        for (var i = 0; i < output.Length; i++)
+        var stop = _scanner.Push(output, _index.RequiredChunks);
+        var scanned = stop < 0 ? output.Length : stop + 1;
+        // Only the last _sources.Length offsets can still be asked for.
+        var first = Math.Max(0, scanned - _sources.Length);
+        var slot = (int)((_normalized + first) % _sources.Length);
+        for (var i = first; i < scanned; i++)
         {
-            _sources[_sourceSlot] = offsets[i];
-            _sourceSlot = _sourceSlot + 1 == _sources.Length ? 0 : _sourceSlot + 1;
-            _roller.Push(output[i]);
-            _normalized++;
-            _chainSlot = _chainSlot + 1 == w ? 0 : _chainSlot + 1;
-            if (!_roller.IsFull)
-            {
-                continue;
-            }
+            _sources[slot] = offsets[i];
+            slot = slot + 1 == _sources.Length ? 0 : slot + 1;
+        }
 
-            var slot = _chainSlot;
-            var hash = _roller.Hash;
-            var chain = _chains[slot] = _index.IsIndexed(hash) ? _chains[slot] + 1 : 0;
-            LongestChain = Math.Max(LongestChain, chain);
-            if (chain >= _index.RequiredChunks)
-            {
-                _normalizer.ClearOutput();
-                MatchedDocumentId = _index.Attribution.DocumentOf(hash);
-                var cut = _holdBack == 0 ? offsets[i] : SourceOf(Math.Max(0, _normalized - _holdBack));
-                return Status = new StreamMatchStatus(true, cut, cut);
-            }
+        _normalized += scanned;
+        if (stop >= 0)
+        {
+            _normalizer.ClearOutput();
+            MatchedDocumentId = _index.Attribution.DocumentOf(_scanner.StopHash);
+            var cut = _holdBack == 0 ? offsets[stop] : SourceOf(Math.Max(0, _normalized - _holdBack));
+            return Status = new StreamMatchStatus(true, cut, cut);
         }
 
         _normalizer.ClearOutput();
