@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +33,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     public static async Task<ScriptedUpstream> StartAsync(IReadOnlyDictionary<string, string> answers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        // Nothing from an appsettings.json beside the binary (a gateway's Kestrel endpoints, in a test folder) applies.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = "http://127.0.0.1:0" });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         app.MapPost("/v1/completions", (HttpContext context) => AnswerAsync(context, answers));
