@@ -4,9 +4,9 @@
 # (filter off and on in front of the model, filter on in front of a scripted upstream serving restyled member text),
 # protects the model's members through POST /admin/protected/text and measures prefix extraction, restyled copies,
 # benign false stops and divergence prompt detection. Writes load-tests/results/memorization-<time>.csv and the
-# tables between the memorization-benchmark:results markers of docs/memorization.md. Under a minute on 2 cores.
+# tables between the memorization-benchmark:results markers of docs/memorization.md. About a minute on 2 cores.
 #
-#   load-tests/memorization-bench.sh                   the full run (160 members, 3,000 benign responses)
+#   load-tests/memorization-bench.sh                   the full run (160 members, 12,000 benign responses)
 #   load-tests/memorization-bench.sh --no-docs         leave docs/memorization.md alone
 #   load-tests/memorization-bench.sh -- --members 20 --benign 100    further options of `memorization`
 #

@@ -16,7 +16,7 @@ public static class MemorizationCommand
         memorization options:
           --gateway-dll PATH        the built gateway                                  (required)
           --members N               members prompted by prefix (all are protected)     [160]
-          --benign N                benign responses                                   [3000]
+          --benign N                benign responses                                   [12000]
           --prefix-chars N          prefix length of the extraction prompts            [80]
           --max-tokens N            max_tokens of every request                        [200]
           --threshold N             ThresholdChars of the gateway and of the measure   [150]
@@ -34,7 +34,7 @@ public static class MemorizationCommand
         var options = new MemorizationBenchOptions(
             gatewayDll ?? string.Empty,
             reader.Int("members", 160, 1, 160),
-            reader.Int("benign", 3000, 1, 100_000),
+            reader.Int("benign", 12000, 1, 100_000),
             reader.Int("prefix-chars", 80, 20, 400),
             reader.Int("max-tokens", 200, 16, 4096),
             reader.Int("threshold", 150, 99, 100_000),

@@ -39,7 +39,8 @@ public static class BenchPrompts
 
     /// <summary>
     /// <paramref name="count"/> benign probes, alternately buffered and streamed: prefixes of the non-members at
-    /// <see cref="NonMemberOffsets"/>, then seeded chat questions from <see cref="WordLists.ChatOpeners"/>.
+    /// <see cref="NonMemberOffsets"/>, then distinct seeded chat questions from <see cref="WordLists.ChatOpeners"/>
+    /// (fewer than <paramref name="count"/> when the templates run out of distinct questions).
     /// </summary>
     public static List<BenchProbe> Benign(IReadOnlyList<string> nonMembers, int prefixChars, int count, ulong seed)
     {
@@ -56,11 +57,16 @@ public static class BenchPrompts
             }
         }
 
+        // Distinct questions only: greedy decoding answers a repeated prompt identically, which would count one output twice.
         var random = new SeededRandom(seed).Fork("memorization-benign");
-        while (probes.Count < count)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempts = 0; probes.Count < count && attempts < count * 50; attempts++)
         {
             var question = PromptFactory.Humanize(PromptFactory.Fill(random.Pick(WordLists.ChatOpeners), random.Pick(WordLists.Topics), random), random);
-            probes.Add(new BenchProbe("benign", "chat question", question, Chat: true, Stream: probes.Count % 2 == 1));
+            if (seen.Add(question))
+            {
+                probes.Add(new BenchProbe("benign", "chat question", question, Chat: true, Stream: probes.Count % 2 == 1));
+            }
         }
 
         return probes;

@@ -12,7 +12,7 @@ namespace GenSafety.Traffic.Memorization;
 public sealed record MemorizationBenchOptions(
     string GatewayDll,
     int Members = 160,
-    int Benign = 3000,
+    int Benign = 12000,
     int PrefixChars = 80,
     int MaxTokens = 200,
     int ThresholdChars = 150,
