@@ -30,7 +30,7 @@ public static class MemorizationBench
         var sampled = members.Take(options.Members).ToList();
         var (restyleProbes, answers) = BenchPrompts.Restyled(sampled, options.PrefixChars);
         var (model, modelUrl) = await ReferenceModelHosting.StartAsync(_ => { }, cancellationToken);
-        await using var stopModel = new AsyncCallback(async () =>
+        await using var stopModel = new Cleanup(async () =>
         {
             await model.StopAsync(CancellationToken.None);
             await model.DisposeAsync();
@@ -139,7 +139,7 @@ public static class MemorizationBench
         public static readonly VerbatimSpanIndex Value = new(ReferenceCorpus.Members);
     }
 
-    private sealed class AsyncCallback(Func<Task> callback) : IAsyncDisposable
+    private sealed class Cleanup(Func<Task> callback) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await callback();
     }
