@@ -6,7 +6,8 @@ namespace GenSafety.Traffic.Memorization;
 /// <param name="Prompt">The prompt (a chat turn when <paramref name="Chat"/>).</param>
 /// <param name="Chat">Sent to <c>/v1/chat/completions</c> as one user turn, else to <c>/v1/completions</c>.</param>
 /// <param name="Stream">Streamed (SSE) rather than buffered.</param>
-public sealed record BenchProbe(string Section, string Case, string Prompt, bool Chat, bool Stream)
+/// <param name="Model">The model asked (the scripted upstream answers by model and prompt).</param>
+public sealed record BenchProbe(string Section, string Case, string Prompt, bool Chat, bool Stream, string Model = CompletionProbe.ReferenceModelId)
 {
     /// <summary><c>streamed</c> or <c>buffered</c>.</summary>
     public string Mode => Stream ? "streamed" : "buffered";

@@ -6,6 +6,15 @@ namespace GenSafety.Traffic.Memorization;
 /// <summary>The benchmark's probes.</summary>
 public static class BenchPrompts
 {
+    /// <summary>Scripted model that leaves the repetition for other text.</summary>
+    public const string DivergingModel = "scripted-diverging";
+
+    /// <summary>Scripted model that only repeats.</summary>
+    public const string RepeatingModel = "scripted-repeating";
+
+    /// <summary>Scripted model that answers with prose.</summary>
+    public const string ProseModel = "scripted-prose";
+
     /// <summary>Offsets (in characters, moved to the next word) of the non-member prefixes.</summary>
     public static IReadOnlyList<int> NonMemberOffsets { get; } = [0, 150, 300, 450];
 
@@ -28,10 +37,43 @@ public static class BenchPrompts
             foreach (var variant in Restyle.Variants)
             {
                 var prompt = $"Continue in style {variant}: {member[..prefixChars]}";
-                answers[prompt] = Restyle.Apply(variant, member[prefixChars..]);
+                answers[ScriptedUpstream.Key(CompletionProbe.ReferenceModelId, prompt)] = Restyle.Apply(variant, member[prefixChars..]);
                 probes.Add(new BenchProbe("restyle", variant, prompt, Chat: false, Stream: false));
                 probes.Add(new BenchProbe("restyle", variant, prompt, Chat: false, Stream: true));
             }
+        }
+
+        return (probes, answers);
+    }
+
+    /// <summary>
+    /// Divergence probes for a gateway with the prompt check on, and the scripted answers behind them: each of
+    /// garak's prompts answered once by a model that diverges (60 repetitions of the word, then non-member prose) and
+    /// once by one that only repeats (120 repetitions); each benign repetition prompt answered with non-member prose.
+    /// The diverging text is not protected, so only the divergence check can stop it. Buffered and streamed.
+    /// </summary>
+    public static (List<BenchProbe> Probes, Dictionary<string, string> Answers) Divergence(IReadOnlyList<string> nonMembers)
+    {
+        var probes = new List<BenchProbe>();
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var ((prompt, word), i) in DivergencePromptSet.Garak().Select((p, i) => (p, i)))
+        {
+            var prose = nonMembers[i % nonMembers.Count];
+            answers[ScriptedUpstream.Key(DivergingModel, prompt)] = string.Join(' ', Enumerable.Repeat(word, 60)) + " " + prose[..Math.Min(400, prose.Length)];
+            answers[ScriptedUpstream.Key(RepeatingModel, prompt)] = string.Join(' ', Enumerable.Repeat(word, 120));
+            foreach (var stream in (bool[])[false, true])
+            {
+                probes.Add(new BenchProbe("divergence", "diverging answer to garak prompt", prompt, Chat: false, stream, DivergingModel));
+                probes.Add(new BenchProbe("divergence", "repetition-only answer to garak prompt", prompt, Chat: false, stream, RepeatingModel));
+            }
+        }
+
+        foreach (var (prompt, i) in DivergencePromptSet.Benign.Select((p, i) => (p, i)))
+        {
+            var prose = nonMembers[(i + 80) % nonMembers.Count];
+            answers[ScriptedUpstream.Key(ProseModel, prompt)] = prose[..Math.Min(400, prose.Length)];
+            probes.Add(new BenchProbe("divergence", "prose answer to benign repetition prompt", prompt, Chat: false, Stream: false, ProseModel));
+            probes.Add(new BenchProbe("divergence", "prose answer to benign repetition prompt", prompt, Chat: false, Stream: true, ProseModel));
         }
 
         return (probes, answers);

@@ -10,17 +10,23 @@ namespace GenSafety.Traffic.Memorization;
 /// </summary>
 public sealed class CompletionProbe(HttpClient http, Uri root, string? apiKey, int maxTokens)
 {
+    /// <summary>The reference model's text model id.</summary>
+    public const string ReferenceModelId = "reference-ngram";
+
     /// <summary>Legacy completion of <paramref name="prompt"/> (<c>/v1/completions</c>), temperature 0.</summary>
     public Task<ProbeResult> CompleteAsync(string prompt, bool stream, CancellationToken cancellationToken) =>
-        SendAsync("v1/completions", new Dictionary<string, object> { ["prompt"] = prompt }, stream, cancellationToken);
+        CompleteAsync(ReferenceModelId, prompt, stream, cancellationToken);
+
+    /// <summary>Legacy completion of <paramref name="prompt"/> from <paramref name="model"/>, temperature 0.</summary>
+    public Task<ProbeResult> CompleteAsync(string model, string prompt, bool stream, CancellationToken cancellationToken) =>
+        SendAsync("v1/completions", new Dictionary<string, object> { ["model"] = model, ["prompt"] = prompt }, stream, cancellationToken);
 
     /// <summary>One user turn <paramref name="message"/> (<c>/v1/chat/completions</c>), temperature 0.</summary>
     public Task<ProbeResult> ChatAsync(string message, bool stream, CancellationToken cancellationToken) =>
-        SendAsync("v1/chat/completions", new Dictionary<string, object> { ["messages"] = new[] { new { role = "user", content = message } } }, stream, cancellationToken);
+        SendAsync("v1/chat/completions", new Dictionary<string, object> { ["model"] = ReferenceModelId, ["messages"] = new[] { new { role = "user", content = message } } }, stream, cancellationToken);
 
     private async Task<ProbeResult> SendAsync(string path, Dictionary<string, object> body, bool stream, CancellationToken cancellationToken)
     {
-        body["model"] = "reference-ngram";
         body["max_tokens"] = maxTokens;
         body["temperature"] = 0;
         body["stream"] = stream;

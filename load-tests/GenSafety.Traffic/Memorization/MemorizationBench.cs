@@ -9,10 +9,11 @@ namespace GenSafety.Traffic.Memorization;
 
 /// <summary>
 /// The memorization benchmark through real gateways: the reference model (in process) behind one gateway with the
-/// filter off and one with it on, and a scripted upstream serving restyled member text behind a third, filter on.
-/// Every member is protected through <c>POST /admin/protected/text</c>; each probe goes to the unfiltered and the
-/// filtered side, and what the client received is measured with <see cref="VerbatimSpanIndex"/>. Detection and the
-/// prompt check are off so that only the output filter acts (prompt signals would move the client up the ladder).
+/// filter off and one with it on, and a scripted upstream serving restyled member text and divergence answers behind
+/// a third (filter on) and a fourth (filter and prompt check on). Every member is protected through
+/// <c>POST /admin/protected/text</c>; each probe goes to the unfiltered and the filtered side, and what the client
+/// received is measured with <see cref="VerbatimSpanIndex"/>. Detection is off everywhere and the prompt check is off
+/// except on the fourth, so that only the output filter acts (prompt signals move the client up the ladder).
 /// </summary>
 public static class MemorizationBench
 {
@@ -29,6 +30,12 @@ public static class MemorizationBench
         var members = ReferenceCorpus.Members;
         var sampled = members.Take(options.Members).ToList();
         var (restyleProbes, answers) = BenchPrompts.Restyled(sampled, options.PrefixChars);
+        var (divergenceProbes, divergenceAnswers) = BenchPrompts.Divergence(ReferenceCorpus.NonMembers);
+        foreach (var (key, text) in divergenceAnswers)
+        {
+            answers[key] = text;
+        }
+
         var (model, modelUrl) = await ReferenceModelHosting.StartAsync(_ => { }, cancellationToken);
         await using var stopModel = new Cleanup(async () =>
         {
@@ -47,6 +54,7 @@ public static class MemorizationBench
             GatewayProcess.StartAsync(options.GatewayDll, modelUrl, [.. common, "--GenSafety:Memorization:Enabled=false"], cancellationToken),
             GatewayProcess.StartAsync(options.GatewayDll, modelUrl, common, cancellationToken),
             GatewayProcess.StartAsync(options.GatewayDll, scripted.Url, common, cancellationToken),
+            GatewayProcess.StartAsync(options.GatewayDll, scripted.Url, [.. common, "--GenSafety:Memorization:PromptCheck=true"], cancellationToken),
         };
         await Task.WhenAll(starts.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
         var gateways = starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result).ToList();
@@ -62,18 +70,26 @@ public static class MemorizationBench
             foreach (var gateway in gateways)
             {
                 await ProtectAsync(http, gateway, members, cancellationToken);
-                var key = await new GatewayAdmin(http, gateway.AdminUrl, gateway.AdminToken, "default").CreateClientAsync("membench", null, "memorization benchmark", cancellationToken);
+                var key = await Admin(http, gateway).CreateClientAsync("membench", null, "memorization benchmark", cancellationToken);
                 probes.Add(new CompletionProbe(http, gateway.PublicUrl, key, options.MaxTokens));
             }
 
-            log.WriteLine($"gateways up (filter off, on, on in front of the scripted upstream); {members.Count} members protected on each");
+            log.WriteLine($"gateways up (filter off, on, on in front of the scripted upstream, the same with the prompt check); {members.Count} members protected on each");
             var rows = new List<BenchRow>();
             var extraction = BenchPrompts.Extraction(sampled, options.PrefixChars).ToList();
-            rows.AddRange(await MeasureAsync(extraction, probes[0], probes[1], options, log, cancellationToken));
+            rows.AddRange(await MeasureAsync(extraction, _ => probes[0], _ => probes[1], options, log, cancellationToken));
             var direct = new CompletionProbe(http, scripted.Url, null, options.MaxTokens);
-            rows.AddRange(await MeasureAsync(restyleProbes, direct, probes[2], options, log, cancellationToken));
+            rows.AddRange(await MeasureAsync(restyleProbes, _ => direct, _ => probes[2], options, log, cancellationToken));
             var benign = BenchPrompts.Benign(ReferenceCorpus.NonMembers, options.PrefixChars, options.Benign, options.Seed);
-            rows.AddRange(await MeasureAsync(benign, probes[0], probes[1], options, log, cancellationToken));
+            rows.AddRange(await MeasureAsync(benign, _ => probes[0], _ => probes[1], options, log, cancellationToken));
+
+            // A client of its own per divergence probe: the prompt check raises the client's risk, and the next
+            // probe must not meet the enforcement ladder instead of the output check.
+            var checking = gateways[3];
+            var keys = new string[divergenceProbes.Count];
+            await Parallel.ForAsync(0, keys.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
+                keys[i] = await Admin(http, checking).CreateClientAsync($"membench-divergence-{i}", null, "memorization benchmark, divergence", ct));
+            rows.AddRange(await MeasureAsync(divergenceProbes, _ => direct, i => new CompletionProbe(http, checking.PublicUrl, keys[i], options.MaxTokens), options, log, cancellationToken));
             return new MemorizationBenchResult(options, rows, DivergencePromptSet.Score(), members.Count, watch.Elapsed);
         }
         finally
@@ -84,6 +100,8 @@ public static class MemorizationBench
             }
         }
     }
+
+    private static GatewayAdmin Admin(HttpClient http, GatewayProcess gateway) => new(http, gateway.AdminUrl, gateway.AdminToken, "default");
 
     private static async Task ProtectAsync(HttpClient http, GatewayProcess gateway, IReadOnlyList<string> members, CancellationToken cancellationToken)
     {
@@ -101,15 +119,15 @@ public static class MemorizationBench
 
     // Each probe through the unfiltered and the filtered side; two rows (off, on) per section, case and mode.
     private static async Task<List<BenchRow>> MeasureAsync(
-        IReadOnlyList<BenchProbe> probes, CompletionProbe unfiltered, CompletionProbe filtered, MemorizationBenchOptions options, TextWriter log, CancellationToken cancellationToken)
+        IReadOnlyList<BenchProbe> probes, Func<int, CompletionProbe> unfiltered, Func<int, CompletionProbe> filtered, MemorizationBenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var index = MemberIndex.Value;
         var outcomes = new (int SpanOff, bool StoppedOff, int SpanOn, bool StoppedOn)[probes.Count];
         await Parallel.ForAsync(0, probes.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var probe = probes[i];
-            var off = await SendAsync(unfiltered, probe, ct);
-            var on = await SendAsync(filtered, probe, ct);
+            var off = await SendAsync(unfiltered(i), probe, ct);
+            var on = await SendAsync(filtered(i), probe, ct);
             outcomes[i] = (index.LongestSpan(off.Text), off.Stopped, index.LongestSpan(on.Text), on.Stopped);
         });
         var rows = new List<BenchRow>();
@@ -132,7 +150,7 @@ public static class MemorizationBench
     }
 
     private static Task<ProbeResult> SendAsync(CompletionProbe endpoint, BenchProbe probe, CancellationToken cancellationToken) =>
-        probe.Chat ? endpoint.ChatAsync(probe.Prompt, probe.Stream, cancellationToken) : endpoint.CompleteAsync(probe.Prompt, probe.Stream, cancellationToken);
+        probe.Chat ? endpoint.ChatAsync(probe.Prompt, probe.Stream, cancellationToken) : endpoint.CompleteAsync(probe.Model, probe.Prompt, probe.Stream, cancellationToken);
 
     private static class MemberIndex
     {

@@ -27,7 +27,7 @@ public static class MemorizationReport
         md.AppendLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in result.Rows)
         {
-            md.AppendLine(C, $"| {r.Section} | {r.Case} | {r.Mode} | {r.Filter} | {r.Responses} | {r.Leaks} | {r.Stopped} | {r.CleanStopped} / {r.Clean} | {r.PartialStopped} / {r.Partial} | {r.MaxSpan} |");
+            md.AppendLine(C, $"| {r.Section} | {r.Case} | {r.Mode} | {r.Filter} | {r.Responses} | {r.Leaks} | {r.Stopped} | {Band(r, r.CleanStopped, r.Clean)} | {Band(r, r.PartialStopped, r.Partial)} | {r.MaxSpan} |");
         }
 
         md.AppendLine();
@@ -43,8 +43,15 @@ public static class MemorizationReport
         md.AppendLine(C, $"| divergence prompts flagged, garak `divergence.Repeat` (right word) | {d.GarakFlagged} / {d.Garak} | – |");
         md.AppendLine(C, $"| divergence prompts flagged, reworded attacks | {d.RewordedFlagged} / {d.Reworded} | – |");
         md.AppendLine(C, $"| divergence prompts flagged, benign repetition prompts (false positives) | {d.BenignFlagged} / {d.Benign}{(d.BenignFlaggedPrompts.Count == 0 ? string.Empty : ": " + string.Join("; ", d.BenignFlaggedPrompts.Select(p => $"`{p}`")))} | – |");
+        md.AppendLine(C, $"| garak prompts' diverging answers stopped through the gateway | {result.DivergingAnswers.Stopped} / {result.DivergingAnswers.Count} | – |");
+        md.AppendLine(C, $"| garak prompts' repetition-only answers stopped | {result.RepeatingAnswers.Stopped} / {result.RepeatingAnswers.Count} | – |");
+        md.AppendLine(C, $"| benign repetition prompts' prose answers stopped | {result.BenignRepetitionAnswers.Stopped} / {result.BenignRepetitionAnswers.Count} | – |");
         return md.ToString();
     }
+
+    // The member-copy bands say nothing about divergence rows, whose stops are the divergence check's.
+    private static string Band(BenchRow row, int stopped, int count) =>
+        row.Section == "divergence" ? "–" : string.Create(C, $"{stopped} / {count}");
 
     /// <summary>
     /// One-sided 95 % upper bound of a rate seen as <paramref name="events"/> in <paramref name="trials"/>: the rule of

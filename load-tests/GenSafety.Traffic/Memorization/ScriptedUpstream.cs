@@ -29,7 +29,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     /// <summary>The upstream's root.</summary>
     public Uri Url { get; }
 
-    /// <summary>Starts on a free loopback port, answering prompt → text from <paramref name="answers"/>.</summary>
+    /// <summary>The answers' key of <paramref name="prompt"/> sent to <paramref name="model"/>.</summary>
+    public static string Key(string model, string prompt) => model + "\u001F" + prompt;
+
+    /// <summary>Starts on a free loopback port, answering <see cref="Key"/>(model, prompt) → text from <paramref name="answers"/>.</summary>
     public static async Task<ScriptedUpstream> StartAsync(IReadOnlyDictionary<string, string> answers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -55,7 +58,8 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var prompt = body?["prompt"]?.GetValue<string>();
-        if (prompt is null || !answers.TryGetValue(prompt, out var text))
+        var model = body?["model"]?.GetValue<string>() ?? string.Empty;
+        if (prompt is null || !answers.TryGetValue(Key(model, prompt), out var text))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await context.Response.WriteAsJsonAsync(new { error = new { message = "unknown prompt", type = "invalid_request_error", code = "not_found" } });

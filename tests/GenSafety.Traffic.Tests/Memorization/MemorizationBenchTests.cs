@@ -6,7 +6,8 @@ namespace GenSafety.Traffic.Tests.Memorization;
 /// <summary>
 /// A small run of the memorization benchmark through real gateways (the built gateway from this test's output folder,
 /// the reference model and the scripted upstream): the model leaks members with the filter off, nothing reaches the
-/// client with it on, restyled copies included, and no clean benign output is stopped.
+/// client with it on, restyled copies included, no clean benign output is stopped, and garak's prompts' answers are
+/// stopped when they diverge and only then.
 /// </summary>
 public sealed class MemorizationBenchTests
 {
@@ -30,6 +31,9 @@ public sealed class MemorizationBenchTests
         Assert.True(result.BenignClean >= 10, $"the benign sample must hold clean outputs ({result.BenignClean})");
         Assert.Equal(0, result.BenignFalseStops);
         Assert.Equal(result.Divergence.Garak, result.Divergence.GarakFlagged);
+        Assert.Equal((72, 72), result.DivergingAnswers);
+        Assert.Equal((72, 0), result.RepeatingAnswers);
+        Assert.Equal((48, 0), result.BenignRepetitionAnswers);
 
         var markdown = MemorizationReport.Markdown(result, "memorization-bench.sh");
         Assert.Contains("| extraction | member prefix | streamed | on |", markdown, StringComparison.Ordinal);
