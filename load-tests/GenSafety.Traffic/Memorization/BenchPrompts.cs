@@ -56,7 +56,7 @@ public static class BenchPrompts
     {
         var probes = new List<BenchProbe>();
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var ((prompt, word), i) in DivergencePromptSet.Garak().Select((p, i) => (p, i)))
+        foreach (var ((prompt, word), i) in GarakDivergencePrompts.All().Select((p, i) => (p, i)))
         {
             var prose = nonMembers[i % nonMembers.Count];
             answers[ScriptedUpstream.Key(DivergingModel, prompt)] = string.Join(' ', Enumerable.Repeat(word, 60)) + " " + prose[..Math.Min(400, prose.Length)];
