@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Memorization benchmark through the gateway: builds the gateway and the traffic generator (Release), then runs
-# `GenSafety.Traffic memorization`, which hosts the reference model, starts three gateways on their in-memory state
-# (filter off and on in front of the model, filter on in front of a scripted upstream serving restyled member text),
-# protects the model's members through POST /admin/protected/text and measures prefix extraction, restyled copies,
-# benign false stops and divergence prompt detection. Writes load-tests/results/memorization-<time>.csv and the
-# tables between the memorization-benchmark:results markers of docs/memorization.md. About a minute on 2 cores.
+# `GenSafety.Traffic memorization`, which hosts the reference model, starts four gateways on their in-memory state
+# (filter off and on in front of the model; filter on, and filter plus prompt check on, in front of a scripted
+# upstream serving restyled member text and divergence answers), protects the model's members through
+# POST /admin/protected/text and measures prefix extraction, restyled copies, benign false stops and divergence
+# detection. Writes load-tests/results/memorization-<time>.csv and the tables between the
+# memorization-benchmark:results markers of docs/memorization.md.
 #
-#   load-tests/memorization-bench.sh                   the full run (160 members, 12,000 benign responses)
+#   load-tests/memorization-bench.sh                   the full run (160 members, 12,000 benign responses; 1-2 min)
 #   load-tests/memorization-bench.sh --no-docs         leave docs/memorization.md alone
 #   load-tests/memorization-bench.sh -- --members 20 --benign 100    further options of `memorization`
 #
