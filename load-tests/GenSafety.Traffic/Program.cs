@@ -16,6 +16,8 @@ try
             return await EncoderDemoCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "score":
             return ScoreCommand.Execute(rest, Console.Out);
+        case "memorization":
+            return await MemorizationCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "bench":
             return await BenchCommand.ExecuteAsync(rest, Console.Out, signals.Token);
         case "run" or "plan":
@@ -36,6 +38,7 @@ try
             Console.Error.WriteLine(EncoderDemoCommand.Usage);
             Console.Error.WriteLine(ScoreCommand.Usage);
             Console.Error.WriteLine(BenchCommand.Usage);
+            Console.Error.WriteLine(MemorizationCommand.Usage);
             return command is "help" or "--help" or "-h" ? 0 : 1;
     }
 }

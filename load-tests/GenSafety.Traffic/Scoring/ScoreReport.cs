@@ -101,16 +101,22 @@ public static class ScoreReport
     /// <paramref name="document"/> with the text between <see cref="BeginMarker"/> and <see cref="EndMarker"/>
     /// replaced by <paramref name="tables"/>; an error when the markers are missing or out of order.
     /// </summary>
-    public static string ReplaceSection(string document, string tables)
+    public static string ReplaceSection(string document, string tables) => ReplaceSection(document, tables, BeginMarker, EndMarker);
+
+    /// <summary>
+    /// <paramref name="document"/> with the text between <paramref name="beginMarker"/> and <paramref name="endMarker"/>
+    /// replaced by <paramref name="tables"/>; an error when the markers are missing or out of order.
+    /// </summary>
+    public static string ReplaceSection(string document, string tables, string beginMarker, string endMarker)
     {
-        var begin = document.IndexOf(BeginMarker, StringComparison.Ordinal);
-        var end = document.IndexOf(EndMarker, StringComparison.Ordinal);
+        var begin = document.IndexOf(beginMarker, StringComparison.Ordinal);
+        var end = document.IndexOf(endMarker, StringComparison.Ordinal);
         if (begin < 0 || end < begin)
         {
-            throw new InvalidDataException($"The document has no '{BeginMarker}' … '{EndMarker}' section to write the tables into.");
+            throw new InvalidDataException($"The document has no '{beginMarker}' … '{endMarker}' section to write the tables into.");
         }
 
-        var start = begin + BeginMarker.Length;
+        var start = begin + beginMarker.Length;
         return document[..start] + "\n" + tables.TrimEnd('\n') + "\n" + document[end..];
     }
 

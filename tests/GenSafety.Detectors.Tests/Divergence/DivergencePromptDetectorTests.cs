@@ -1,4 +1,5 @@
 using GenSafety.Detectors.Divergence;
+using GenSafety.Traffic.Memorization;
 
 namespace GenSafety.Detectors.Tests.Divergence;
 
