@@ -147,19 +147,4 @@ public sealed class OpenAIClientTests
 
         Assert.Equal(401, error.Status);
     }
-
-    private sealed class HeaderPolicy(string name, string value) : PipelinePolicy
-    {
-        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(name, value);
-            ProcessNext(message, pipeline, currentIndex);
-        }
-
-        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(name, value);
-            return ProcessNextAsync(message, pipeline, currentIndex);
-        }
-    }
 }
