@@ -7,27 +7,16 @@ using GenSafety.Gateway.Requests;
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// <c>POST /admin/ownership/test</c> on the admin listener: does a suspect model's output carry our watermark? The
-/// texts are pooled into one sample and tested with both text schemes under the tenant's live and retired keys
-/// (<c>TextVerifier.WatermarkTests</c>): a model distilled from marked outputs inherits their green-token excess
-/// and synonym choices, so evidence adds up over the texts where one text alone would be too short. Answers
-/// <c>{object:"ownership_test", verdict, p_value, texts, evidence:[...]}</c>; <c>verdict</c> is
-/// <c>evidence_of_ownership</c> when p ≤ <c>GenSafety:Watermarking:VerifyFalsePositiveRate</c>, else
-/// <c>no_evidence</c>.
+/// <c>POST /admin/ownership/test</c> on the admin listener: <c>{tenant, texts, model?}</c> → the
+/// <see cref="OwnershipTest"/> answer. Bad input is a 400 <c>invalid_request</c> naming the field, a larger body a 413.
 /// </summary>
 internal static class OwnershipEndpoints
 {
     /// <summary>The route.</summary>
     public const string Route = "/admin/ownership/test";
 
-    /// <summary>Verdict when the pooled p-value is at or below the verification false-positive rate.</summary>
-    public const string Owned = "evidence_of_ownership";
-
-    /// <summary>Verdict otherwise.</summary>
-    public const string NotOwned = "no_evidence";
-
-    // Characters of all texts together: a corpus of a few thousand outputs.
-    private const long MaxCharacters = 16L * 1024 * 1024;
+    /// <summary>Characters of all texts together: a corpus of a few thousand outputs.</summary>
+    public const long MaxCharacters = 16L * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapOwnershipEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -51,17 +40,9 @@ internal static class OwnershipEndpoints
             return;
         }
 
-        var evidence = new List<VerificationEvidence>();
-        var pValue = TextVerifier.WatermarkTests(schemes, string.Join("\n\n", request.Texts), [request.Tenant], request.Model, evidence);
-        var verdict = pValue <= schemes.Options.VerifyFalsePositiveRate ? Owned : NotOwned;
+        var result = OwnershipTest.Run(schemes, request);
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("object", "ownership_test");
-        writer.WriteString("verdict", verdict);
-        writer.WriteNumber("p_value", pValue);
-        writer.WriteNumber("texts", request.Texts.Count);
-        VerificationEndpoints.WriteEvidence(writer, evidence);
-        writer.WriteEndObject();
+        OwnershipTest.Write(writer, result);
     }
 }
