@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Traffic.Bench;
 using GenSafety.Traffic.Cli;
@@ -29,16 +30,21 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
         _target = await BenchTarget.StartAsync(Path.Combine(AppContext.BaseDirectory, "GenSafety.Gateway.dll"), redis.Trim(), [], CancellationToken.None);
     }
 
-    /// <summary>Plays the campaigns of <paramref name="runArgs"/> (options of <c>run</c>) through the gateway and scores them.</summary>
-    public async Task<DetectionScore> RunAsync(params string[] runArgs)
+    /// <summary>
+    /// Plays the campaigns of <paramref name="runArgs"/> (options of <c>run</c>) through the gateway, in a tenant of
+    /// their own (tenant-wide campaign evidence of one test must not reach the next), and scores them.
+    /// </summary>
+    public async Task<BenchRun> RunAsync(params string[] runArgs)
     {
         var records = Path.Combine(Path.GetTempPath(), $"gensafety-bench-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var options = BenchCommand.ParseRunOptions([.. runArgs, "--out", records, "--run-id", "t" + Guid.NewGuid().ToString("N")[..8]], out var errors);
+            var runId = "t" + Guid.NewGuid().ToString("N")[..8];
+            var options = BenchCommand.ParseRunOptions([.. runArgs, "--out", records, "--run-id", runId, "--tenant", runId], out var errors);
             Assert.Empty(errors);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            return await BenchCommand.RunAndScoreAsync(Target, options, TextWriter.Null, null, timeout.Token);
+            var score = await BenchCommand.RunAndScoreAsync(Target, options, TextWriter.Null, null, timeout.Token);
+            return new BenchRun(score, FlaggedBenignClients(records));
         }
         finally
         {
@@ -64,6 +70,33 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
         }
     }
 
+    // What a failed false-positive assertion needs to name the cause: each flagged benign client's persona, answers
+    // and the enforcement read back (level and the sources of its reasons).
+    private static List<string> FlaggedBenignClients(string records)
+    {
+        var flagged = new List<string>();
+        foreach (var line in File.ReadLines(records))
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.GetProperty("type").GetString() != "client" || root.GetProperty("role").GetString() != "benign")
+            {
+                continue;
+            }
+
+            var enforcement = root.TryGetProperty("enforcement", out var e) && e.ValueKind == JsonValueKind.Object ? e : (JsonElement?)null;
+            var level = enforcement?.GetProperty("level").GetString();
+            var acted = root.TryGetProperty("first_action_seq", out var first) && first.ValueKind == JsonValueKind.Number;
+            if (acted || level is not (null or "L0"))
+            {
+                flagged.Add($"{root.GetProperty("family").GetString()} {root.GetProperty("client").GetString()}: level {level ?? "?"}, " +
+                    $"reasons {enforcement?.GetProperty("reasons").GetRawText() ?? "[]"}, statuses {root.GetProperty("statuses").GetRawText()}, errors {root.GetProperty("errors").GetRawText()}");
+            }
+        }
+
+        return flagged;
+    }
+
     public async Task DisposeAsync()
     {
         if (_target is not null)
@@ -76,6 +109,13 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
             await _ownRedis.DisposeAsync();
         }
     }
+}
+
+/// <summary>A scored bench run and, for failure messages, a line per flagged benign client.</summary>
+public sealed record BenchRun(DetectionScore Score, IReadOnlyList<string> FlaggedBenign)
+{
+    /// <summary>The flagged benign clients, one per line, for an assertion message.</summary>
+    public string DescribeFlagged() => FlaggedBenign.Count == 0 ? "none" : string.Join("\n", FlaggedBenign);
 }
 
 [CollectionDefinition(Name)]

@@ -31,7 +31,8 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
     [InlineData("A5", 10)]
     public async Task Attack_IsDetected_AtTheAcceptanceTargets(string family, int sybils)
     {
-        var score = await bench.RunAsync(Matrix(family, sybils));
+        var run = await bench.RunAsync(Matrix(family, sybils));
+        var score = run.Score;
 
         var result = Assert.Single(score.Families);
         var campaign = Assert.Single(score.Campaigns);
@@ -40,17 +41,18 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
         Assert.True(result.MedianQueriesToDetection <= Targets.MedianQueriesToDetection,
             Describe($"{family} over {sybils} keys: median queries to detection {result.MedianQueriesToDetection}", campaign));
         Assert.True(score.FalsePositiveRate <= Targets.FalsePositiveRate,
-            $"{score.BenignFlagged} of {score.BenignClients} benign clients in the {family} campaign were flagged");
+            $"{score.BenignFlagged} of {score.BenignClients} benign clients in the {family} campaign were flagged:\n{run.DescribeFlagged()}");
     }
 
     [Fact]
     public async Task BenignPersonas_FalsePositives_AtMostOnePerMille()
     {
-        var score = await bench.RunAsync("--scenario", "benign", "--queries", "600", "--benign-clients", "300");
+        var run = await bench.RunAsync("--scenario", "benign", "--queries", "600", "--benign-clients", "300");
+        var score = run.Score;
 
         Assert.Equal(300, score.BenignClients);
         Assert.True(score.FalsePositiveRate <= Targets.FalsePositiveRate,
-            string.Join("; ", score.Personas.Select(p => $"{p.Persona}: {p.ClientsFlagged} of {p.Clients} flagged")));
+            string.Join("; ", score.Personas.Select(p => $"{p.Persona}: {p.ClientsFlagged} of {p.Clients} flagged")) + "\n" + run.DescribeFlagged());
         Assert.All(score.Personas, p => Assert.True(p.UtilityLoss <= 0.01, $"{p.Persona}: utility loss {p.UtilityLoss:P2}"));
     }
 
@@ -58,7 +60,7 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
     public async Task EncoderStealing_AtL2_FidelityFallsByHalfUnderNoise_WhileBenignEmbeddingsLoseAtMostOnePercent()
     {
         var undefended = await bench.RunDirectAsync(Matrix("A4", 1));
-        var pinned = await bench.RunAsync([.. Matrix("A4", 1), "--attack-level", "L2"]);
+        var pinned = (await bench.RunAsync([.. Matrix("A4", 1), "--attack-level", "L2"])).Score;
 
         var clean = Fidelity(undefended);
         Assert.True(Fidelity(pinned) <= clean / 2, $"fidelity {Fidelity(pinned):F4} pinned at L2 vs {clean:F4} undefended");
@@ -70,7 +72,7 @@ public sealed class DetectionBenchmarkTests(DetectionBenchFixture bench)
     public async Task EncoderStealing_AtTheDetectedLevel_FidelityFallsByHalf()
     {
         var undefended = await bench.RunDirectAsync(Matrix("A4", 1));
-        var detected = await bench.RunAsync(Matrix("A4", 1));
+        var detected = (await bench.RunAsync(Matrix("A4", 1))).Score;
 
         var clean = Fidelity(undefended);
         Assert.True(Fidelity(detected) <= clean / 2, $"fidelity {Fidelity(detected):F4} at the detected level vs {clean:F4} undefended");
