@@ -16,6 +16,15 @@ public sealed class LedgerSketchTests
     }
 
     [Fact]
+    public void Fold_FoldsLookAlikesAndInvisibleCharacters_KeepingCaseAndWhitespace()
+    {
+        Assert.Equal("  Hello \t\nWorld fi ", OutputNormalizer.Fold("  Ｈｅｌｌｏ\u200b \t\nWorld\uFEFF \uFB01 "));
+        Assert.Equal("Paypal scope HNMY", OutputNormalizer.Fold("\u0420ay\u0440\u0430l \u0455\u0441\u043Ep\u0435 \u0397\u039D\u039C\u03A5"));
+        const string ascii = "Plain ASCII text, unchanged.";
+        Assert.Same(ascii, OutputNormalizer.Fold(ascii));
+    }
+
+    [Fact]
     public void MinHash_IdenticalAndNormalisedCopies_Identical()
     {
         var text = ShippedText.HumanDocuments[0];

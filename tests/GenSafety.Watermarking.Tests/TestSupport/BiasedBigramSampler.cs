@@ -106,6 +106,42 @@ internal sealed class BiasedBigramSampler
         return _vocabulary.Tokenizer.Decode(tokens) ?? string.Empty;
     }
 
+    /// <summary>
+    /// Perplexity of <paramref name="texts"/> (pooled over their tokens) under the unbiased interpolated model: the
+    /// quality cost of a mark, measured by the model the simulated upstream samples from. Tokens the model never saw
+    /// get the unigram floor of one count.
+    /// </summary>
+    public double Perplexity(IEnumerable<string> texts)
+    {
+        double logSum = 0;
+        long count = 0;
+        var total = (double)_unigramCumulative[^1];
+        foreach (var text in texts)
+        {
+            var ids = _vocabulary.Tokenizer.EncodeToIds(text);
+            for (var i = 1; i < ids.Count; i++)
+            {
+                var unigram = Math.Max(1, _unigram[ids[i]]) / total;
+                var p = (1 - Lambda) * unigram;
+                if (_bigram.TryGetValue(ids[i - 1], out var next))
+                {
+                    var at = Array.IndexOf(next.Next, ids[i]);
+                    var bigram = at < 0 ? 0 : (next.Cumulative[at] - (at == 0 ? 0 : next.Cumulative[at - 1])) / (double)next.Cumulative[^1];
+                    p += Lambda * bigram;
+                }
+                else
+                {
+                    p = unigram;
+                }
+
+                logSum += Math.Log(p);
+                count++;
+            }
+        }
+
+        return count == 0 ? double.NaN : Math.Round(Math.Exp(-logSum / count), 1);
+    }
+
     private static long[] Cumulative(IEnumerable<int> counts)
     {
         var result = new List<long>();

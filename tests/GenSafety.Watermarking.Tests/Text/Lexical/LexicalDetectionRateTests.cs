@@ -17,9 +17,9 @@ public sealed class LexicalDetectionRateTests(ITestOutputHelper output)
     private readonly LexicalScheme _scheme = new(new LexicalOptions(), SynonymLexicon.Shared);
 
     [Theory]
-    [InlineData(200, 0.5)]
-    [InlineData(400, 0.9)]
-    [InlineData(1000, 0.9)]
+    [InlineData(200, 0.97)]
+    [InlineData(400, 0.99)]
+    [InlineData(1000, 0.99)]
     public void MarkedHumanText_DetectionRateByLength(int tokens, double minimumTpr)
     {
         var ring = TestKeys.Ring();

@@ -21,6 +21,61 @@ public sealed class LexicalSchemeTests
         Assert.False(shared.TryGetGroup("the", out _));
     }
 
+    [Theory]
+    [InlineData("nigger")]
+    [InlineData("kike")]
+    [InlineData("wop")]
+    [InlineData("motherfucker")]
+    public void ShippedLexicon_LeavesOutSlursAndObscenities(string word) =>
+        Assert.False(SynonymLexicon.Shared.TryGetGroup(word, out _));
+
+    [Fact]
+    public void Mark_SentenceStart_IsACandidate_AndKeepsItsCapital()
+    {
+        string[] nouns = ["houses", "cats", "dogs", "songs", "meals", "games", "plans", "trips", "books", "roads", "boats", "hills"];
+        var text = string.Join(' ', nouns.Select(n => $"Large {n}. Quick {n}!"));
+
+        var marked = _scheme.Mark(text, _key);
+
+        var words = marked.Split(' ').Where(w => !nouns.Contains(w.TrimEnd('.', '!'))).ToList();
+        Assert.All(words, w => Assert.True(char.IsAsciiLetterUpper(w[0]) && Lexicon.TryGetGroup(w.ToLowerInvariant(), out _), w));
+        Assert.Contains(words, w => w is "Big" or "Fast" or "Rapid");
+        Assert.True(_scheme.Detect(marked, _key).Detected);
+    }
+
+    [Fact]
+    public void Detect_LoneBacktick_EndsAtABlankLine()
+    {
+        var text = "a `quote that never closes\n\n" + RepeatedSentences(40);
+
+        var marked = _scheme.Mark(text, _key);
+
+        Assert.NotEqual(text, marked);
+        Assert.True(_scheme.Detect(marked, _key).Detected);
+    }
+
+    [Theory]
+    [InlineData("homoglyphs")]
+    [InlineData("zero-width")]
+    [InlineData("full-width")]
+    public void Detect_ReadsThroughInvisibleAndLookAlikeCharacters(string attack)
+    {
+        var marked = _scheme.Mark(RepeatedSentences(40), _key);
+        var random = new Random(5);
+
+        var attacked = attack switch
+        {
+            "homoglyphs" => TextAttacks.Homoglyphs(marked, 0.5, random),
+            "zero-width" => TextAttacks.ZeroWidth(marked, 0.5, random),
+            _ => TextAttacks.FullWidth(marked),
+        };
+
+        Assert.NotEqual(marked, attacked);
+        var result = _scheme.Detect(attacked, _key);
+        Assert.True(result.Detected);
+        Assert.Equal(result.Scored, result.Hits);
+    }
+
     [Fact]
     public void Lexicon_WordInTwoGroups_Rejected()
     {
@@ -56,7 +111,8 @@ public sealed class LexicalSchemeTests
     [InlineData("```\nstart the large quick show\n```")]
     [InlineData("run `start large` now")]
     [InlineData("see https://example.com/start/large and large2 and 3large")]
-    [InlineData("Large Start Show Quick")]
+    [InlineData("the Large Start Show Quick")]
+    [InlineData("Mr. Large met Dr. Quick")]
     [InlineData("{\"text\": \"start the large quick show\"}")]
     [InlineData("[\"start\", \"large\"]")]
     [InlineData("e-mail start@large.com, path /start/large, snake start_large")]

@@ -3,10 +3,13 @@
 
 lexicon.txt     one synonym group per line (space-separated, sorted): single lowercase words whose most frequent
                 sense is the same synset and whose sense-tagged uses (SemCor counts in the index) are at least two thirds in
-                that part of speech (so a swap rarely changes the grammatical role), with regular noun plurals as
-                groups of their own and regular verb forms (-s, -ed, -ing) likewise.
-human-text.txt  human-written text (WordNet's definitions and example sentences, written by lexicographers),
-                shuffled with a fixed seed and joined into documents of about 1,200 characters, one per line.
+                that part of speech (so a swap rarely changes the grammatical role), or that were never sense-tagged but
+                have one sense only in all of WordNet (a swap cannot pick the wrong sense), with regular noun plurals as
+                groups of their own and regular verb forms (-s, -ed, -ing) likewise; words WordNet files under the
+                usage domains ethnic slur, disparagement, derogation, obscenity or vulgarism are left out.
+human-text.txt  human-written text (WordNet's definitions and example sentences, written by lexicographers, with
+                TeX-style `quotes' made straight), shuffled with a fixed seed and joined into documents of about 1,200
+                characters, one per line.
 """
 import os
 import random
@@ -24,6 +27,9 @@ these those about above after again against below between both during each into 
 per via well just even still ever never being""".split())
 
 
+SENSES = {}  # lemma -> synsets over all parts of speech
+
+
 def read_index():
     """lemma -> {pos: (tagsense_cnt, first synset offset)}"""
     entries = {}
@@ -39,6 +45,7 @@ def read_index():
                 tagsense_cnt = int(fields[5 + p_cnt])
                 offsets = fields[6 + p_cnt:6 + p_cnt + synset_cnt]
                 entries.setdefault(lemma, {})[pos] = (tagsense_cnt, offsets[0])
+                SENSES[lemma] = SENSES.get(lemma, 0) + synset_cnt
     return entries
 
 
@@ -70,15 +77,47 @@ def gerund(verb):
     return verb[:-1] + "ing" if verb.endswith("e") else verb + "ing"
 
 
+# WordNet usage domains whose members are never put into a group: slurs, disparaging and obscene words.
+OFFENSIVE_DOMAINS = {"ethnic_slur", "disparagement", "derogation", "obscenity", "vulgarism"}
+
+
+def read_offensive():
+    """Words of every synset in an offensive usage domain (pointer ;u to it, or -u from it)."""
+    synsets = {}
+    for name, pos in POS.items():
+        with open(os.path.join(WORDNET, "data." + name), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                fields = line.split("|", 1)[0].split()
+                count = int(fields[3], 16)
+                words = [fields[4 + 2 * i].lower() for i in range(count)]
+                at = 4 + 2 * count
+                pointers = [(fields[at + 1 + 4 * i], fields[at + 2 + 4 * i] + fields[at + 3 + 4 * i]) for i in range(int(fields[at]))]
+                synsets[fields[0] + fields[2]] = (words, pointers)
+    domains = {key for key, (words, _) in synsets.items() if OFFENSIVE_DOMAINS & set(words)}
+    members = set()
+    for key, (words, pointers) in synsets.items():
+        for symbol, target in pointers:
+            target = target.replace("s", "a")  # satellite adjectives are stored under "a"
+            if symbol == ";u" and target in domains:
+                members.add(key)
+            if symbol == "-u" and key in domains:
+                members.add(target)
+    return {w for key in members if key in synsets for w in synsets[key][0]}
+
+
 def build_lexicon(entries):
+    offensive = read_offensive()
     groups = {}
     for lemma, by_pos in entries.items():
-        if not WORD.match(lemma) or lemma in STOP:
+        if not WORD.match(lemma) or lemma in STOP or lemma in offensive:
             continue
         pos, (tagged, offset) = max(by_pos.items(), key=lambda item: item[1][0])
         others = sum(t for p, (t, _) in by_pos.items() if p != pos)
-        if tagged < 1 or tagged < 2 * others:
-            continue  # never sense-tagged in SemCor (too rare to be a safe substitute), or often another part of speech
+        monosemous = tagged == 0 and SENSES[lemma] == 1
+        if not monosemous and (tagged < 1 or tagged < 2 * others):
+            continue  # polysemous and never sense-tagged in SemCor (its first sense is a guess), or often another part of speech
         groups.setdefault((pos, offset), set()).add(lemma)
     lines = set()
     for (pos, _), words in groups.items():
@@ -98,7 +137,7 @@ def build_lexicon(entries):
     seen, result = set(), []
     for line in sorted(lines):
         words = line.split()
-        if any(w in seen for w in words):
+        if len(set(words)) < len(words) or any(w in seen for w in words):
             continue
         seen.update(words)
         result.append(line)
@@ -114,7 +153,9 @@ def read_glosses():
                     continue
                 gloss = line.split("|", 1)[1].strip()
                 for part in gloss.split(";"):
-                    part = part.strip().strip('"').strip()
+                    # WordNet writes TeX-style quotes (`word'); prose and model output use straight ones, and a lone
+                    # backtick would read as the start of inline code.
+                    part = part.strip().strip('"').strip().replace("`", "'")
                     if len(part.split()) >= 4:
                         sentences.append(part[0].upper() + part[1:].rstrip(".") + ".")
     return sentences

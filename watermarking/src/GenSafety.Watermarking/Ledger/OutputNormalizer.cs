@@ -38,11 +38,44 @@ public static class OutputNormalizer
                 pendingSpace = false;
             }
 
-            AppendFolded(builder, c);
+            AppendFolded(builder, c, keepCase: false);
         }
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// What the watermark detectors read: the text with the normal form's folding — format characters (zero-width
+    /// spaces and joiners, BOM, bidi marks) removed, full-width ASCII forms, Latin ligatures and Cyrillic and Greek
+    /// look-alikes mapped to Latin — but with case and white space kept, so invisible characters and look-alike
+    /// letters inserted into a marked text do not hide its mark. ASCII text is returned as is.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            {
+                AppendFolded(builder, c, keepCase: true);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    // Capitals whose look-alike differs from the capital of their lowercase letter's look-alike (Greek Eta looks like H,
+    // its lowercase like n).
+    private static readonly Dictionary<char, char> CapitalLookAlikes = new()
+    {
+        ['Η'] = 'H', ['Ν'] = 'N', ['Μ'] = 'M', ['Υ'] = 'Y', ['Н'] = 'H',
+    };
 
     /// <summary>Latin look-alikes (lowercase after folding) of Cyrillic and Greek letters.</summary>
     private static readonly Dictionary<char, char> LookAlikes = new()
@@ -53,7 +86,7 @@ public static class OutputNormalizer
         ['υ'] = 'u', ['χ'] = 'x', ['ε'] = 'e', ['β'] = 'b', ['η'] = 'n', ['ζ'] = 'z', ['μ'] = 'u',
     };
 
-    private static void AppendFolded(StringBuilder builder, char c)
+    private static void AppendFolded(StringBuilder builder, char c, bool keepCase)
     {
         if (c is >= '\uFF01' and <= '\uFF5E')
         {
@@ -77,7 +110,22 @@ public static class OutputNormalizer
         }
 
         var lower = char.ToLowerInvariant(c);
-        builder.Append(LookAlikes.TryGetValue(lower, out var latin) ? latin : lower);
+        if (!keepCase)
+        {
+            builder.Append(LookAlikes.TryGetValue(lower, out var latin) ? latin : lower);
+        }
+        else if (CapitalLookAlikes.TryGetValue(c, out var capital))
+        {
+            builder.Append(capital);
+        }
+        else if (LookAlikes.TryGetValue(lower, out var look))
+        {
+            builder.Append(lower == c ? look : char.ToUpperInvariant(look));
+        }
+        else
+        {
+            builder.Append(c);
+        }
     }
 
     /// <summary>SHA-256 of the UTF-8 normal form, lowercase hex (the ledger's exact-match key and the receipt's output hash).</summary>

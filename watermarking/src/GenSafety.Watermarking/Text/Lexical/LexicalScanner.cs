@@ -4,10 +4,17 @@ namespace GenSafety.Watermarking.Text.Lexical;
 
 /// <summary>
 /// Walks text one whitespace-separated segment at a time and finds the positions the <c>lexical</c> scheme may use,
-/// with the same rules for marking and detection: nothing inside fenced (``` or ~~~) or inline (`) code; no segment
-/// holding a digit, URL or markup character; no word with a capital letter (names, sentence starts). A candidate is a
-/// lowercase lexicon word with at most punctuation around it; its context is the previous segment's word.
-/// State carries across calls, so a stream can be fed segment by segment.
+/// with the same rules for marking and detection: nothing inside fenced (``` or ~~~) or inline (`) code (an inline
+/// span ends at its closing backtick or at a blank line); no segment
+/// holding a digit, URL or markup character; no word with a capital letter (names), except a sentence's first word
+/// with only its first letter capital. A candidate is a lexicon word with at most punctuation around it; its
+/// context is the previous segment's word, lower-cased. State carries across calls, so a stream can be fed segment
+/// by segment.
+/// <para>
+/// A sentence starts at the beginning of the text, of a line, and after a word ending in <c>.</c>, <c>!</c> or
+/// <c>?</c> — unless that word is a capitalised one of at most four letters (<c>Mr.</c>, <c>Dr.</c>, <c>St.</c>,
+/// <c>Mrs.</c>), so the name after a title is never read as a sentence start.
+/// </para>
 /// </summary>
 internal sealed class LexicalScanner
 {
@@ -20,6 +27,7 @@ internal sealed class LexicalScanner
     private bool _inFence;
     private bool _inInlineCode;
     private bool _atLineStart = true;
+    private bool _atSentenceStart = true;
 
     public LexicalScanner(SynonymLexicon lexicon) => _lexicon = lexicon;
 
@@ -39,7 +47,11 @@ internal sealed class LexicalScanner
             {
                 if (text[i] == '\n')
                 {
+                    // A blank line ends a paragraph, and an inline code span never runs past it (CommonMark): a lone
+                    // backtick does not turn the rest of the text into code.
+                    _inInlineCode &= !_atLineStart;
                     _atLineStart = true;
+                    _atSentenceStart = true;
                 }
 
                 output.Append(text[i++]);
@@ -62,6 +74,7 @@ internal sealed class LexicalScanner
         output.Append(segment);
         _previousLength = 0;
         _atLineStart = false;
+        _atSentenceStart = false;
     }
 
     private void ScanSegment(ReadOnlySpan<char> segment, StringBuilder output, CandidateHandler onCandidate)
@@ -109,7 +122,24 @@ internal sealed class LexicalScanner
         }
 
         var word = segment[lead..end];
+        var sentenceStart = _atSentenceStart;
+        _atSentenceStart = segment[end..].IndexOfAny(SentenceEnds) >= 0 && !(char.IsAsciiLetterUpper(word[0]) && word.Length <= 4);
         output.Append(segment[..lead]);
+        var capitalised = sentenceStart && word.Length > 1 && char.IsAsciiLetterUpper(word[0]) && !word[1..].ContainsAnyInRange('A', 'Z');
+        if (capitalised && word.Length <= MaxContextLength)
+        {
+            Span<char> lower = stackalloc char[word.Length];
+            word.ToLowerInvariant(lower);
+            if (_lexicon.TryGetGroup(lower, out var sentenceGroup))
+            {
+                var chosen = onCandidate(PreviousWord, lower, sentenceGroup);
+                output.Append(char.ToUpperInvariant(chosen[0])).Append(chosen.AsSpan(1));
+                SetPrevious(chosen);
+                output.Append(segment[end..]);
+                return;
+            }
+        }
+
         if (!word.ContainsAnyInRange('A', 'Z') && _lexicon.TryGetGroup(word, out var group))
         {
             var chosen = onCandidate(PreviousWord, word, group);
@@ -124,6 +154,8 @@ internal sealed class LexicalScanner
 
         output.Append(segment[end..]);
     }
+
+    private static readonly System.Buffers.SearchValues<char> SentenceEnds = System.Buffers.SearchValues.Create(".!?");
 
     private ReadOnlySpan<char> PreviousWord => _previous.AsSpan(0, _previousLength);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using GenSafety.Watermarking.Keys;
+using GenSafety.Watermarking.Ledger;
 using GenSafety.Watermarking.Statistics;
 
 namespace GenSafety.Watermarking.Text.Lexical;
@@ -64,6 +65,8 @@ public sealed class LexicalScheme
             return WatermarkTestResult.PoissonBinomial(Name, key.Kid, [], 0, alpha);
         }
 
+        // Invisible characters and look-alike letters would hide positions from the scanner.
+        text = OutputNormalizer.Fold(text);
         var seen = new HashSet<(string, string)>();
         var rates = new List<double>();
         var hits = 0;
@@ -85,7 +88,8 @@ public sealed class LexicalScheme
     public WatermarkTestResult Detect(string text, IReadOnlyList<WatermarkKey> keys)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return WatermarkTestResult.AcrossKeys(keys, _options.TargetFalsePositiveRate, (key, alpha) => Detect(text, key, alpha));
+        var folded = OutputNormalizer.Fold(text);
+        return WatermarkTestResult.AcrossKeys(keys, _options.TargetFalsePositiveRate, (key, alpha) => Detect(folded, key, alpha));
     }
 
     private static bool LooksLikeJson(string text)

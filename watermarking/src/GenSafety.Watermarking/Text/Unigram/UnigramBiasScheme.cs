@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GenSafety.Watermarking.Keys;
+using GenSafety.Watermarking.Ledger;
 using GenSafety.Watermarking.Statistics;
 
 namespace GenSafety.Watermarking.Text.Unigram;
@@ -100,7 +101,7 @@ public sealed class UnigramBiasScheme
     public WatermarkTestResult Detect(string text, WatermarkKey key, double alpha)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Score(Vocabulary.Tokenizer.EncodeToIds(text), key, alpha);
+        return Score(Vocabulary.Tokenizer.EncodeToIds(OutputNormalizer.Fold(text)), key, alpha);
     }
 
     /// <summary>
@@ -110,7 +111,8 @@ public sealed class UnigramBiasScheme
     public WatermarkTestResult Detect(string text, IReadOnlyList<WatermarkKey> keys)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = Vocabulary.Tokenizer.EncodeToIds(text);
+        // Invisible characters and look-alike letters would change the tokens.
+        var tokens = Vocabulary.Tokenizer.EncodeToIds(OutputNormalizer.Fold(text));
         return WatermarkTestResult.AcrossKeys(keys, _options.TargetFalsePositiveRate, (key, alpha) => Score(tokens, key, alpha));
     }
 
