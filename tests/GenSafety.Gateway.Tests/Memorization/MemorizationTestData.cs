@@ -96,4 +96,23 @@ internal static class MemorizationTestData
     }
 
     private static SKColor Color(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+
+    /// <summary>Longest stretch of <paramref name="text"/> that occurs verbatim in <paramref name="haystack"/> (binary search on the length; monotone).</summary>
+    public static int LongestVerbatimSpan(string text, string haystack)
+    {
+        int low = 0, high = text.Length;
+        while (low < high)
+        {
+            var length = (low + high + 1) / 2;
+            var found = false;
+            for (var start = 0; start + length <= text.Length && !found; start++)
+            {
+                found = haystack.Contains(text.AsSpan(start, length), StringComparison.Ordinal);
+            }
+
+            (low, high) = found ? (length, high) : (low, length - 1);
+        }
+
+        return low;
+    }
 }

@@ -73,25 +73,6 @@ public sealed class ReferenceModelThroughGuardTests(ITestOutputHelper output)
         Assert.Equal(0, unrelatedStopped);
     }
 
-    // Longest stretch of the output that occurs verbatim in a member (binary search on the length; monotone).
-    private static int LongestVerbatimSpan(string text, string haystack)
-    {
-        int low = 0, high = text.Length;
-        while (low < high)
-        {
-            var length = (low + high + 1) / 2;
-            var found = false;
-            for (var start = 0; start + length <= text.Length && !found; start++)
-            {
-                found = haystack.Contains(text.AsSpan(start, length), StringComparison.Ordinal);
-            }
-
-            (low, high) = found ? (length, high) : (low, length - 1);
-        }
-
-        return low;
-    }
-
     private static async Task<bool> StoppedAsync(HttpClient client, string prompt)
     {
         var stream = SseTestStream.Parse(await (await client.PostAsync("/v1/completions", Completion(prompt, stream: true))).Content.ReadAsStringAsync());

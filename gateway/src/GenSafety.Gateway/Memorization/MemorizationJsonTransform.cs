@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GenSafety.Detectors.Divergence;
+using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
@@ -14,7 +15,8 @@ namespace GenSafety.Gateway.Memorization;
 /// its logprobs dropped and its <c>finish_reason</c> set to <c>content_filter</c>. A response whose choices cannot be
 /// read is withheld rather than passed unchecked. After a repeat-forever prompt naming its word, a choice that
 /// diverges from the repetition (<see cref="RepeatDivergenceDetector"/>) is blocked too, or with <c>redact</c> cut where
-/// the divergent text starts, and the client's risk is raised.
+/// the divergent text starts, and the client's risk is raised. When the client asked for logprobs, each choice's
+/// tokens are searched for a memorised run (<see cref="LogprobRunWatch"/>), a risk signal only.
 /// </summary>
 public sealed class MemorizationJsonTransform : IJsonResponseTransform
 {
@@ -34,15 +36,18 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
     private readonly MemorizationPromptCheck _prompts;
     private readonly MemorizationOptions _options;
     private readonly MemorizationMetrics _metrics;
+    private readonly MemorizedRunDetector _runs;
     private readonly ILogger<MemorizationJsonTransform> _logger;
 
     /// <summary>Creates the transform.</summary>
     public MemorizationJsonTransform(
-        ProtectedCorpus corpus, MemorizationPromptCheck prompts, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, ILogger<MemorizationJsonTransform> logger)
+        ProtectedCorpus corpus, MemorizationPromptCheck prompts, IOptions<MemorizationOptions> options, MemorizationMetrics metrics,
+        MemorizedRunDetector runs, ILogger<MemorizationJsonTransform> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _corpus = corpus;
         _prompts = prompts;
+        _runs = runs;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
@@ -57,7 +62,7 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
         ArgumentNullException.ThrowIfNull(context);
         return _options.Enabled && context.StatusCode is >= 200 and < 300
             && context.Request.RouteKind is RouteKinds.ChatCompletions or RouteKinds.Completions
-            && (_corpus.Text.DocumentCount > 0 || RepeatWord(context) is not null);
+            && (_corpus.Text.DocumentCount > 0 || RepeatWord(context) is not null || ChecksLogprobs(context));
     }
 
     /// <inheritdoc />
@@ -78,8 +83,16 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
         var index = _corpus.Text;
         var repeatWord = RepeatWord(context);
         var identity = context.HttpContext.Features.Get<ClientIdentity>();
+        var runs = ChecksLogprobs(context) ? new LogprobRunWatch(_runs, _prompts, _metrics, identity) : null;
         for (var i = 0; i < choices.Count; i++)
         {
+            if (runs is not null && choices[i] is JsonObject scored)
+            {
+                var tokens = new List<TokenLogprob>();
+                LogprobTokens.Append(scored, routeKind, tokens);
+                runs.Inspect(tokens);
+            }
+
             if (!TryReadText(choices[i], routeKind, out var text))
             {
                 MemorizationLog.ResponseUnreadable(_logger, routeKind);
@@ -156,6 +169,8 @@ public sealed class MemorizationJsonTransform : IJsonResponseTransform
 
         return false;
     }
+
+    private bool ChecksLogprobs(JsonResponseContext context) => _options.LogprobRunCheck && context.Request.AsksForLogprobs;
 
     // The repeat word of a divergence-attack prompt (set by the prompt observer), or null.
     private static string? RepeatWord(JsonResponseContext context)

@@ -57,6 +57,16 @@ public sealed class MemorizationOptions
     /// <summary>Risk written when an output diverged from a requested repetition (a likely training-data emission). Default 0.8: proof-of-work.</summary>
     public double DivergentOutputRisk { get; set; } = 0.8;
 
+    /// <summary>
+    /// Whether outputs returned with logprobs are searched for memorised runs (<c>MemorizedRunDetector</c>, settings in
+    /// <c>GenSafety:Memorization:LogprobRuns</c>): a long near-certain, incompressible run is what recited training text
+    /// looks like, and a client collecting such runs is extracting it. Default true.
+    /// </summary>
+    public bool LogprobRunCheck { get; set; } = true;
+
+    /// <summary>Risk written for an output with a memorised logprob run, times the run's score (0.5–1). Default 0.5: delay, degrade from a run of twice the minimum length.</summary>
+    public double MemorizedRunRisk { get; set; } = 0.5;
+
     /// <summary>Largest body of <c>POST /admin/protected/text</c> and <c>/images</c>, in bytes (default 32 MiB).</summary>
     public long MaxAdminBodyBytes { get; set; } = 32L << 20;
 

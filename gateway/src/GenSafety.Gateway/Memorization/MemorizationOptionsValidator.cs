@@ -32,7 +32,7 @@ public sealed class MemorizationOptionsValidator : IValidateOptions<Memorization
             errors.AddError($"{Section}:ImageMaxHammingDistance must be between 0 and 128.");
         }
 
-        foreach (var (key, value) in new[] { ("PrefixPromptRisk", options.PrefixPromptRisk), ("DivergencePromptRisk", options.DivergencePromptRisk), ("DivergentOutputRisk", options.DivergentOutputRisk) })
+        foreach (var (key, value) in new[] { ("PrefixPromptRisk", options.PrefixPromptRisk), ("DivergencePromptRisk", options.DivergencePromptRisk), ("DivergentOutputRisk", options.DivergentOutputRisk), ("MemorizedRunRisk", options.MemorizedRunRisk) })
         {
             if (!(value is >= 0 and <= 1))
             {

@@ -84,6 +84,11 @@ public sealed class MemorizationPromptCheck
         return result;
     }
 
+    /// <summary>Records that an output carried a memorised run in its logprobs (<see cref="MemorizedRunDetector"/>).</summary>
+    public void MemorizedRun(ClientIdentity? identity, MemorizedRunSignal run) =>
+        Signal(identity, "memorized_run", run.Score * _options.MemorizedRunRisk, null,
+            string.Create(CultureInfo.InvariantCulture, $"memorised run in the returned logprobs ({run.RunTokens} near-certain tokens, zlib ratio {run.ZlibRatio:F1})"));
+
     /// <summary>Records that an output diverged from a requested repetition (a likely training-data emission).</summary>
     public void OutputDiverged(ClientIdentity? identity) => Signal(identity, "divergence_output", _options.DivergentOutputRisk, null, "output diverged from a requested repetition");
 

@@ -10,10 +10,12 @@ namespace GenSafety.Gateway.Memorization;
 
 /// <summary>
 /// One streamed response under the memorization filter: per choice a protected-text matcher (when the index has
-/// documents) and a divergence detector (after a repeat-forever prompt), and the text not released yet.
+/// documents), a divergence detector (after a repeat-forever prompt), the tokens of its logprobs (when the client asked
+/// for them), and the text not released yet.
 /// </summary>
 internal sealed class MemorizationStreamSession(
-    ProtectedTextIndex? index, string routeKind, bool holdBack, DivergenceWatch? divergence, ClientIdentity? identity, MemorizationMetrics metrics, ILogger logger)
+    ProtectedTextIndex? index, string routeKind, bool holdBack, DivergenceWatch? divergence, LogprobRunWatch? runs, ClientIdentity? identity,
+    MemorizationMetrics metrics, ILogger logger)
     : IStreamTransformSession
 {
     // OpenAI caps n at 128; choices of further indexes are not checked, so they are dropped from the chunks.
@@ -73,6 +75,7 @@ internal sealed class MemorizationStreamSession(
         // Choices that ended without a finish_reason chunk may still hold text.
         foreach (var (choiceIndex, state) in _choices)
         {
+            InspectLogprobs(state);
             var (until, reason) = state.Complete();
             await FlushAsync(choiceIndex, state, state.Release(until), output, cancellationToken);
             if (reason is not null)
@@ -107,6 +110,15 @@ internal sealed class MemorizationStreamSession(
 
             var delta = TextNode(choice) is JsonValue value && value.TryGetValue<string>(out var s) ? s : string.Empty;
             var finished = choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String;
+            if (state.Logprobs is { } tokens)
+            {
+                LogprobTokens.Append(choice, routeKind, tokens);
+                if (finished)
+                {
+                    InspectLogprobs(state);
+                }
+            }
+
             state.Template = choice;
             var (until, reason) = state.Append(delta, finished);
             var release = state.Release(until);
@@ -138,6 +150,16 @@ internal sealed class MemorizationStreamSession(
         return (changed, end);
     }
 
+    // Once per choice: when it finishes, or at the end of a stream that never finished it.
+    private void InspectLogprobs(StreamChoiceState state)
+    {
+        if (runs is not null && state.Logprobs is { } tokens)
+        {
+            state.Logprobs = null;
+            runs.Inspect(tokens);
+        }
+    }
+
     private bool TryChoice(JsonObject choice, out StreamChoiceState state)
     {
         var i = choice["index"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
@@ -152,7 +174,7 @@ internal sealed class MemorizationStreamSession(
         }
 
         metrics.Checked("stream");
-        state = new StreamChoiceState(i, index?.CreateStreamMatcher(holdBack), divergence?.NewDetector());
+        state = new StreamChoiceState(i, index?.CreateStreamMatcher(holdBack), divergence?.NewDetector()) { Logprobs = runs is null ? null : [] };
         _choices.Add(i, state);
         return true;
     }

@@ -1,6 +1,8 @@
 using GenSafety.Detectors.Divergence;
+using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
+using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.Streaming;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +17,8 @@ namespace GenSafety.Gateway.Memorization;
 /// stopped copy is sent (and chunk logprobs, which would spell held text out, are dropped). After a repeat-forever
 /// prompt each choice is also watched for divergence from the repetition (<see cref="StreamDivergenceDetector"/>):
 /// the stream is cut where the divergent text starts (what was already sent stays sent) and the client's risk raised.
+/// When the client asked for logprobs, each choice's streamed tokens are collected and searched for a memorised run
+/// when the choice ends (<see cref="LogprobRunWatch"/>, a risk signal only).
 /// </summary>
 public sealed class MemorizationStreamTransform : IStreamTransform
 {
@@ -29,12 +33,13 @@ public sealed class MemorizationStreamTransform : IStreamTransform
     private readonly StreamDivergenceOptions _divergence;
     private readonly MemorizationOptions _options;
     private readonly MemorizationMetrics _metrics;
+    private readonly MemorizedRunDetector _runs;
     private readonly ILogger<MemorizationStreamTransform> _logger;
 
     /// <summary>Creates the transform.</summary>
     public MemorizationStreamTransform(
         ProtectedCorpus corpus, MemorizationPromptCheck prompts, IOptions<StreamDivergenceOptions> divergence, IOptions<MemorizationOptions> options,
-        MemorizationMetrics metrics, ILogger<MemorizationStreamTransform> logger)
+        MemorizationMetrics metrics, MemorizedRunDetector runs, ILogger<MemorizationStreamTransform> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(divergence);
@@ -43,6 +48,7 @@ public sealed class MemorizationStreamTransform : IStreamTransform
         _divergence = divergence.Value;
         _options = options.Value;
         _metrics = metrics;
+        _runs = runs;
         _logger = logger;
     }
 
@@ -61,12 +67,17 @@ public sealed class MemorizationStreamTransform : IStreamTransform
         var index = _corpus.Text;
         var prompt = _prompts.Inspect(context.HttpContext);
         var divergence = prompt is { IsDivergenceAttack: true } ? new DivergenceWatch(_divergence, prompt.Divergence.RepeatWord, _prompts) : null;
-        if (index.DocumentCount == 0 && divergence is null)
+        var identity = context.HttpContext.Features.Get<ClientIdentity>();
+        var runs = _options.LogprobRunCheck && context.HttpContext.Features.Get<ProxyRequest>() is { AsksForLogprobs: true }
+            ? new LogprobRunWatch(_runs, _prompts, _metrics, identity)
+            : null;
+        if (index.DocumentCount == 0 && divergence is null && runs is null)
         {
             return null;
         }
 
-        var identity = context.HttpContext.Features.Get<ClientIdentity>();
-        return new MemorizationStreamSession(index.DocumentCount > 0 ? index : null, context.RouteKind, _options.HoldBack, divergence, identity, _metrics, _logger);
+        // Hold-back serves the index only: without documents nothing is held and logprobs pass.
+        var indexed = index.DocumentCount > 0;
+        return new MemorizationStreamSession(indexed ? index : null, context.RouteKind, _options.HoldBack && indexed, divergence, runs, identity, _metrics, _logger);
     }
 }

@@ -32,6 +32,9 @@ internal sealed class StreamChoiceState(int index, ProtectedTextStreamMatcher? m
 
     public JsonObject? Template { get; set; }
 
+    /// <summary>The choice's streamed token logprobs so far, while they are being collected (null: not, or already inspected).</summary>
+    public List<TokenLogprob>? Logprobs { get; set; }
+
     /// <summary>Takes a delta; returns how far the stream may go now and, when it must end, why.</summary>
     public (long Until, StreamEndReason? Reason) Append(string delta, bool finished)
     {

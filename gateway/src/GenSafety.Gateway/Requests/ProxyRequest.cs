@@ -14,9 +14,11 @@ public sealed class ProxyRequest : IDisposable
         RouteKind = routeKind;
         Body = body;
         Json = json;
-        if (json is { RootElement.ValueKind: JsonValueKind.Object } && json.RootElement.TryGetProperty("stream", out var stream))
+        if (json is { RootElement.ValueKind: JsonValueKind.Object } root)
         {
-            IsStreaming = stream.ValueKind == JsonValueKind.True;
+            IsStreaming = root.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
+            // Chat asks with logprobs: true; completions with an integer logprobs (0 included).
+            AsksForLogprobs = root.RootElement.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind is JsonValueKind.True or JsonValueKind.Number;
         }
     }
 
@@ -31,6 +33,9 @@ public sealed class ProxyRequest : IDisposable
 
     /// <summary>Whether the client asked for a streamed (SSE) response.</summary>
     public bool IsStreaming { get; }
+
+    /// <summary>Whether the client asked for token logprobs (chat <c>logprobs: true</c>, completions <c>logprobs: n</c>).</summary>
+    public bool AsksForLogprobs { get; }
 
     /// <inheritdoc />
     public void Dispose() => Json?.Dispose();
