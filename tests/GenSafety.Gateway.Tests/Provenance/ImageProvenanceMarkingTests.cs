@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Memorization;
 using GenSafety.Gateway.Provenance;
 using GenSafety.Gateway.Proxy;
@@ -10,6 +11,7 @@ using GenSafety.Watermarking.Images;
 using GenSafety.Watermarking.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using static GenSafety.Gateway.Tests.Provenance.ImageProvenanceTestHelpers;
 using static GenSafety.Gateway.Tests.Provenance.ProvenanceTestHelpers;
 
@@ -85,6 +87,17 @@ public sealed class ImageProvenanceMarkingTests(SharedRedisFixture redis) : ICla
         Assert.Equal(png, images[0]);
         Assert.Empty(receipts);
         Assert.Equal(HttpStatusCode.NotFound, verify.StatusCode);
+    }
+
+    [Fact]
+    public void BadImageSchemeSettings_GatewayDoesNotStart_EveryErrorReported()
+    {
+        var (_, _, args) = GatewayHost.Arguments("http://127.0.0.1:9", Args(null, null, "--GenSafety:Watermarking:Image:StepSize=1", "--GenSafety:Watermarking:Image:JpegQuality=101"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayApp.Build(GatewayApp.CreateBuilder(args)));
+
+        Assert.Contains(error.Failures, m => m.Contains("GenSafety:Watermarking:Image:StepSize", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, m => m.Contains("GenSafety:Watermarking:Image:JpegQuality", StringComparison.Ordinal));
     }
 
     [Fact]
