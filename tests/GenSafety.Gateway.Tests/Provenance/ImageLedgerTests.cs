@@ -81,6 +81,7 @@ public sealed class ImageLedgerTests(SharedRedisFixture redis) : IClassFixture<S
         var keys = ImageLedgerBands.Keys(Hash);
 
         Assert.Equal(16, keys.Length);
+        Assert.Equal((PdqHash.Bits, 0), (ImageLedgerBands.Count * ImageLedgerBands.Bits, 64 % ImageLedgerBands.Bits));
         Assert.Equal(16, keys.Distinct().Count());
         Assert.Equal("0:cdef", keys[0]);
         Assert.Equal("15:8796", keys[15]);
