@@ -8,12 +8,16 @@ using GenSafety.Watermarking.Tests.TestSupport;
 namespace GenSafety.WatermarkBenchmarks;
 
 /// <summary>
-/// The image attack grid: marks synthetic images, applies each edit, and reports id-bit accuracy and the true-positive
-/// rate at the scheme's family-wise α (p-values over the live and three retired keys), next to the false-positive
-/// rate measured on unmarked images. Run: <c>dotnet run -c Release --project load-tests/GenSafety.WatermarkBenchmarks -- image-robustness [images] [side] [negatives]</c>.
+/// The image attack grid: marks synthetic images, applies each edit, and reports per edit the id-bit accuracy, the
+/// true-positive rate at the scheme's family-wise α (p-values over the live and three retired keys, right id required),
+/// the true-positive rate at an empirical false-positive rate of 10⁻³ and the AUC, both against the negative set
+/// (<see cref="ImageNegatives"/>, 10,000 by default); plus the mark's PSNR and SSIM and embed/detect throughput.
+/// Run: <c>dotnet run -c Release --project load-tests/GenSafety.WatermarkBenchmarks -- image-robustness [images] [side] [negatives]</c>.
 /// </summary>
 internal static class ImageRobustnessGrid
 {
+    private const double TargetRate = 1e-3;
+
     private static readonly (string Name, Func<RgbaImage, int, RgbaImage> Apply)[] Attacks =
     [
         ("none", (m, _) => m),
@@ -54,66 +58,57 @@ internal static class ImageRobustnessGrid
     {
         var images = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 48;
         var side = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512;
-        var negatives = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+        var negativeCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
         var options = new ImageWatermarkOptions();
         var embedder = new ImageWatermarkEmbedder(options);
         var detector = new ImageWatermarkDetector(options);
         var ring = new WatermarkKeyRing(WatermarkMasterKey.FromBytes(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()), new KeyRingOptions(), TimeProvider.System);
         var clock = Stopwatch.StartNew();
 
-        var marked = new (RgbaImage Original, RgbaImage Marked, ulong Id, string Tenant)[images];
-        double psnr = 0, minPsnr = double.MaxValue, ssim = 0;
-        for (var i = 0; i < images; i++)
+        var marked = new (RgbaImage Marked, ulong Id, string Tenant, double Psnr, double Ssim)[images];
+        Parallel.For(0, images, i =>
         {
             var tenant = "tenant-" + (i % 8);
             var original = SyntheticImages.Generate(i, side, side * 3 / 4);
             var id = unchecked((ulong)(i + 1) * 0x9E3779B97F4A7C15UL);
             var image = embedder.EmbedPixels(original, ring.Current(tenant, KeyPurpose.Image), id);
-            marked[i] = (original, image, id, tenant);
-            var p = ImageQuality.Psnr(original, image);
-            psnr += p / images;
-            minPsnr = Math.Min(minPsnr, p);
-            ssim += ImageQuality.Ssim(original, image) / images;
-        }
+            marked[i] = (image, id, tenant, ImageQuality.Psnr(original, image), ImageQuality.Ssim(original, image));
+        });
 
-        var negativeFlags = 0;
-        var smallest = 1.0;
-        for (var i = 0; i < negatives; i++)
-        {
-            var (w, h) = (i % 3) switch { 0 => (side, side * 3 / 4), 1 => (side / 2, side / 2), _ => (side * 3 / 4, side) };
-            var detection = detector.Detect(SyntheticImages.Generate(100_000 + i, w, h), ring.DetectionKeys("tenant-" + (i % 8), KeyPurpose.Image));
-            negativeFlags += detection.Detected ? 1 : 0;
-            smallest = Math.Min(smallest, detection.PValue);
-        }
+        var negatives = ImageNegatives.Score(negativeCount, side, embedder, detector, ring);
+        var threshold = negatives.ThresholdAt(TargetRate);
+        var throughput = ImageThroughput.Measure(embedder, detector, ring);
 
         var w0 = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(w0, $"image-qim grid: {images} synthetic images {side}×{side * 3 / 4} ({SyntheticImages.Kinds} kinds), step {options.StepSize}, α = {options.TargetFalsePositiveRate} family-wise over 4 keys × {1 << options.ListDecodingBits} candidate ids × {options.GainCandidates} gains"));
-        Console.WriteLine(string.Create(w0, $"quality: PSNR mean {psnr:F2} dB (min {minPsnr:F2}), SSIM mean {ssim:F4}"));
-        Console.WriteLine(string.Create(w0, $"negatives: {negatives} unmarked images, {negativeFlags} detected (empirical FPR {negativeFlags / (double)negatives:G3}); smallest p {smallest:E2}"));
+        Console.WriteLine(string.Create(w0, $"image-qim grid: {images} synthetic images {side}×{side * 3 / 4} ({SyntheticImages.Kinds} kinds), step {options.StepSize}, α = {options.TargetFalsePositiveRate} family-wise over 4 keys × {1 << options.ListDecodingBits} candidate ids × {options.GainCandidates} gains; {Environment.ProcessorCount} threads"));
+        Console.WriteLine(string.Create(w0, $"quality: PSNR mean {marked.Average(m => m.Psnr):F2} dB (min {marked.Min(m => m.Psnr):F2}), SSIM mean {marked.Average(m => m.Ssim):F4} (min {marked.Min(m => m.Ssim):F4})"));
+        Console.WriteLine(string.Create(w0, $"negatives: {negativeCount} ({(negativeCount + 1) / 2} unmarked, {negativeCount / 2} marked under another tenant's key), {negatives.Detected} detected at α (empirical FPR {negatives.Detected / (double)negativeCount:G3}); smallest p {negatives.SmallestP:E2}; score (tag-site agreement of 1,024) threshold at empirical FPR {TargetRate}: > {threshold} (highest negative {negatives.HighestScore})"));
+        Console.WriteLine(string.Create(w0, $"throughput (1024×1024, one thread, median of {ImageThroughput.Runs}): {throughput}"));
         Console.WriteLine();
-        Console.WriteLine("| edit | id-bit accuracy | TPR at α = 10⁻³ (right id) | median p | PSNR of the edit |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| edit | id-bit accuracy | TPR at α = 10⁻³ (right id) | TPR at empirical FPR 10⁻³ | AUC | median p | PSNR of the edit |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (name, apply) in Attacks)
         {
-            var bits = 0.0;
-            var found = 0;
-            var editPsnr = 0.0;
-            var pValues = new double[images];
-            for (var i = 0; i < images; i++)
+            var bits = new double[images];
+            var found = new bool[images];
+            var editPsnr = new double[images];
+            var positives = new ImageScores(images);
+            Parallel.For(0, images, i =>
             {
-                var (_, image, id, tenant) = marked[i];
+                var (image, id, tenant, _, _) = marked[i];
                 var attacked = apply(image, i);
                 var reading = detector.Read(attacked, ring.Current(tenant, KeyPurpose.Image));
-                bits += 1 - (BitOperations.PopCount(reading.RecordId ^ id) / 64.0);
+                bits[i] = 1 - (BitOperations.PopCount(reading.RecordId ^ id) / 64.0);
                 var detection = detector.Detect(attacked, ring.DetectionKeys(tenant, KeyPurpose.Image));
-                found += detection.Detected && detection.RecordId == id ? 1 : 0;
-                pValues[i] = detection.PValue;
-                editPsnr += attacked.Width == image.Width && attacked.Height == image.Height ? ImageQuality.Psnr(image, attacked) / images : double.NaN;
-            }
+                found[i] = detection.Detected && detection.RecordId == id;
+                positives.Set(i, detection);
+                editPsnr[i] = attacked.Width == image.Width && attacked.Height == image.Height ? ImageQuality.Psnr(image, attacked) : double.NaN;
+            });
 
-            Array.Sort(pValues);
+            var meanPsnr = editPsnr.Average();
+            var hits = found.Count(f => f);
             Console.WriteLine(string.Create(w0,
-                $"| {name} | {bits / images:P1} | {found / (double)images:P1} ({found}/{images}) | {pValues[images / 2]:G2} | {(double.IsNaN(editPsnr) ? "–" : double.IsPositiveInfinity(editPsnr) ? "∞" : editPsnr.ToString("F1", w0) + " dB")} |"));
+                $"| {name} | {bits.Average():P1} | {hits / (double)images:P1} ({hits}/{images}) | {positives.RateAbove(threshold):P1} | {positives.Auc(negatives):F4} | {positives.MedianP():G2} | {(double.IsNaN(meanPsnr) ? "–" : double.IsPositiveInfinity(meanPsnr) ? "∞" : meanPsnr.ToString("F1", w0) + " dB")} |"));
         }
 
         Console.WriteLine();

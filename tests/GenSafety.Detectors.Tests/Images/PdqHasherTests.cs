@@ -19,6 +19,19 @@ public sealed class PdqHasherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HashRgba_DecodedPixels_SameAsHashOfTheEncodedImage()
+    {
+        using var picture = TestImages.Picture(3);
+        using var rgba = picture.Copy(SKColorType.Rgba8888);
+        var encoded = TestImages.Encode(picture);
+
+        var fromPixels = PdqHasher.HashRgba(rgba.GetPixelSpan(), rgba.Width, rgba.Height);
+
+        Assert.Equal(PdqHasher.Hash(encoded), fromPixels);
+        Assert.Throws<ArgumentException>(() => PdqHasher.HashRgba(new byte[10], 2, 2));
+    }
+
+    [Fact]
     public void Hash_FlatImage_HasLowQuality()
     {
         var flat = Enumerable.Repeat(128f, 200 * 200).ToArray();

@@ -64,11 +64,15 @@ public sealed class ProvenanceOptionsValidatorTests
             MaxCandidatesPerBand = 0,
             MaxVerifyTextCharacters = 0,
             VerifyFalsePositiveRate = 0.9,
+            ImageMaxHammingDistance = 200,
+            MaxVerifyImageBytes = 10,
         };
 
         var failures = Validator.Validate(null, options).Failures!.ToList();
 
-        Assert.Equal(8, failures.Count);
+        Assert.Equal(10, failures.Count);
         Assert.Contains(failures, f => f.Contains("TenantSchemes:acme", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("ImageMaxHammingDistance", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("MaxVerifyImageBytes", StringComparison.Ordinal));
     }
 }

@@ -83,6 +83,29 @@ public sealed class ImageCodecTests
         }
     }
 
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.Jpeg)]
+    public void Embed_ReturnsTheMarkedPixels_ThePngIsExactlyThem(ImageFormat format)
+    {
+        var encoded = ImageCodec.Encode(SyntheticImages.Generate(5, 200, 160), format, 95);
+
+        var result = _embedder.Embed(encoded, _key, 42);
+
+        Assert.NotNull(result.MarkedPixels);
+        Assert.Equal((200, 160), (result.MarkedPixels.Width, result.MarkedPixels.Height));
+        var delivered = ImageCodec.Decode(result.Image, 128, 1_000_000).Image;
+        if (format == ImageFormat.Png)
+        {
+            Assert.Equal(result.MarkedPixels.Pixels, delivered.Pixels);
+        }
+        else
+        {
+            // The JPEG is the marked pixels after one q95 4:4:4 encode.
+            Assert.InRange(ImageQuality.Psnr(result.MarkedPixels, delivered), 38, 60);
+        }
+    }
+
     [Fact]
     public void Decode_PngWithoutItsEndChunk_IsWhole()
     {

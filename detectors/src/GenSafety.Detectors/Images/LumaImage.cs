@@ -46,7 +46,8 @@ internal static class LumaImage
         }
     }
 
-    private static float[] ToLuma(ReadOnlySpan<byte> rgba, int width, int height, int rowBytes)
+    /// <summary>PDQ luma (0.299 R + 0.587 G + 0.114 B) of RGBA rows <paramref name="rowBytes"/> apart.</summary>
+    public static float[] ToLuma(ReadOnlySpan<byte> rgba, int width, int height, int rowBytes)
     {
         var luma = new float[width * height];
         for (var y = 0; y < height; y++)

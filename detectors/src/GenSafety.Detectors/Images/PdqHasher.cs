@@ -33,6 +33,23 @@ public static class PdqHasher
         return results;
     }
 
+    /// <summary>
+    /// Hash and quality of decoded pixels (8-bit RGBA, rows packed, stride 4 × <paramref name="width"/>), for a caller
+    /// that already holds them. Unlike <see cref="Hash(ReadOnlySpan{byte})"/> the image is not first scaled down to
+    /// 1024 pixels a side; PDQ's box filters and 64×64 decimation make the two agree within a few bits.
+    /// </summary>
+    public static PdqResult HashRgba(ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (rgba.Length != 4L * width * height)
+        {
+            throw new ArgumentException($"An RGBA image of {width}×{height} needs {4L * width * height} bytes, not {rgba.Length}.", nameof(rgba));
+        }
+
+        return Hash(LumaImage.ToLuma(rgba, width, height, 4 * width), width, height);
+    }
+
     /// <summary>Hash and quality of an encoded image (PNG, JPEG, WebP, GIF, BMP…).</summary>
     /// <exception cref="InvalidDataException">The bytes are not a decodable image, or it is too large.</exception>
     public static PdqResult Hash(ReadOnlySpan<byte> encodedImage)

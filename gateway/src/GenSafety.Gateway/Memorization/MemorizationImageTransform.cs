@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GenSafety.Detectors.Images;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
@@ -55,16 +54,11 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
 
     private void Apply(JsonResponseContext context)
     {
-        if (context.Body is not JsonObject body || body["data"] is not JsonArray data)
-        {
-            return;
-        }
-
         var index = _corpus.Images;
         var identity = context.HttpContext.Features.Get<ClientIdentity>();
-        for (var i = 0; i < data.Count; i++)
+        foreach (var (i, item, b64) in B64JsonImages.Items(context.Body))
         {
-            if (data[i] is not JsonObject item || item["b64_json"] is not JsonValue value || !value.TryGetValue<string>(out var b64))
+            if (b64 is null)
             {
                 continue;
             }
@@ -99,13 +93,11 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
     private static bool TryHash(string b64, out PdqHash hash, out byte[] bytes)
     {
         hash = default;
-        bytes = new byte[b64.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(b64, bytes, out var length))
+        if (!B64JsonImages.TryDecode(b64, out bytes))
         {
             return false;
         }
 
-        bytes = bytes[..length];
         try
         {
             hash = PdqHasher.Hash(bytes).Hash;

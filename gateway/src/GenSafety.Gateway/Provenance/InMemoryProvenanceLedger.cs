@@ -35,9 +35,9 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
             _records[record.RecordId] = record;
             _order.Enqueue(record);
             Add("h:" + record.OutputSha256, record.RecordId);
-            foreach (var band in LedgerBands.Keys(record.Sketch))
+            foreach (var band in BandIndexes(record))
             {
-                Add("b:" + band, record.RecordId);
+                Add(band, record.RecordId);
             }
         }
 
@@ -54,6 +54,24 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         return Task.FromResult<IReadOnlyList<ProvenanceRecord>>(Find(bands.Select(b => "b:" + b)));
     }
 
+    public Task<IReadOnlyList<ProvenanceRecord>> FindByImageBandsAsync(IReadOnlyList<string> bands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        return Task.FromResult<IReadOnlyList<ProvenanceRecord>>(Find(bands.Select(b => "p:" + b)));
+    }
+
+    public Task<ProvenanceRecord?> FindByIdAsync(string recordId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        var found = _records.TryGetValue(recordId, out var record) && record.CreatedAt >= _time.GetUtcNow() - _retention;
+        return Task.FromResult(found ? record : null);
+    }
+
+    private static IEnumerable<string> BandIndexes(ProvenanceRecord record)
+        => record.ImageHash is { } pdq
+            ? ImageLedgerBands.Keys(pdq).Select(b => "p:" + b)
+            : LedgerBands.Keys(record.Sketch).Select(b => "b:" + b);
+
     // Records leave in insertion order (over the cap, or expired); their index entries go with them.
     private void Evict()
     {
@@ -62,9 +80,9 @@ internal sealed class InMemoryProvenanceLedger : IProvenanceLedger
         {
             _records.TryRemove(evicted.RecordId, out _);
             Drop("h:" + evicted.OutputSha256);
-            foreach (var band in LedgerBands.Keys(evicted.Sketch))
+            foreach (var band in BandIndexes(evicted))
             {
-                Drop("b:" + band);
+                Drop(band);
             }
         }
     }

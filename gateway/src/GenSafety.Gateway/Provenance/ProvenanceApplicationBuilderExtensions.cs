@@ -18,7 +18,8 @@ public static class ProvenanceApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>POST /v1/verify/text</c> (client key required) and <c>POST /admin/ownership/test</c> (admin listener and
+    /// Maps <c>POST /v1/verify/text</c> and, with <see cref="ProvenanceOptions.MarkImages"/>, <c>POST /v1/verify/image</c>
+    /// (client key required) and <c>POST /admin/ownership/test</c> (admin listener and
     /// token) when provenance is enabled.
     /// </summary>
     public static IEndpointRouteBuilder MapProvenanceEndpoints(this IEndpointRouteBuilder endpoints)
@@ -40,6 +41,11 @@ public static class ProvenanceApplicationBuilderExtensions
         var store = ledger is RedisProvenanceLedger ? "redis" : "memory";
         ProvenanceLog.Enabled(logger, options.DefaultScheme, receiptKid, store);
         endpoints.MapPost(VerificationEndpoints.TextRoute, VerificationEndpoints.VerifyTextAsync).AddEndpointFilter<ClientAuthenticationFilter>();
+        if (schemes.ImagesEnabled)
+        {
+            endpoints.MapPost(VerificationEndpoints.ImageRoute, VerificationEndpoints.VerifyImageAsync).AddEndpointFilter<ClientAuthenticationFilter>();
+        }
+
         endpoints.MapOwnershipEndpoints();
         return endpoints;
     }

@@ -12,6 +12,9 @@ internal static partial class ProvenanceLog
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Provenance ledger writer stopped with {Count} records unwritten (drain timeout)")]
     public static partial void LedgerDrainAbandoned(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Image {Index} of an image-generation response could not be marked ({Reason}); passed through unmarked")]
+    public static partial void ImageUnmarkable(ILogger logger, int index, string reason);
+
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Provenance enabled: default scheme {Scheme}, receipt key {ReceiptKid}, ledger in {Ledger}")]
     public static partial void Enabled(ILogger logger, string scheme, string receiptKid, string ledger);
 }

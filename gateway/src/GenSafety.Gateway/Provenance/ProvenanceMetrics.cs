@@ -8,7 +8,10 @@ namespace GenSafety.Gateway.Provenance;
 /// <c>gensafety.provenance.ledger.writes</c> (records, by result), <c>gensafety.provenance.ledger.queue.depth</c>
 /// (records waiting), <c>gensafety.provenance.ledger.shed</c> (records never written, by reason),
 /// <c>gensafety.provenance.ledger.batch.duration</c> (s, by result), <c>gensafety.provenance.verifications</c> (by
-/// verdict) and <c>gensafety.provenance.verify.duration</c> (s). Tags are bounded; never a tenant, key or text.
+/// verdict) and <c>gensafety.provenance.verify.duration</c> (s); for images <c>gensafety.provenance.image.marks</c>
+/// (images of image-generation responses, by outcome: marked, url, unreadable), <c>gensafety.provenance.image.embed.duration</c>
+/// (s per marked image: decode, mark, re-encode, hashes) and <c>gensafety.provenance.image.verifications</c> (by
+/// verdict). Tags are bounded; never a tenant, key, text or image.
 /// </summary>
 internal sealed class ProvenanceMetrics
 {
@@ -23,6 +26,9 @@ internal sealed class ProvenanceMetrics
     private readonly Meter _meter;
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _verifyDuration;
+    private readonly Counter<long> _imageMarks;
+    private readonly Histogram<double> _imageEmbedDuration;
+    private readonly Counter<long> _imageVerifications;
 
     public ProvenanceMetrics(IMeterFactory meters)
     {
@@ -36,7 +42,32 @@ internal sealed class ProvenanceMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         _verifications = meter.CreateCounter<long>("gensafety.provenance.verifications", description: "Text verifications answered, by verdict.");
         _verifyDuration = meter.CreateHistogram<double>("gensafety.provenance.verify.duration", "s", "Time to answer a text verification.");
+        _imageMarks = meter.CreateCounter<long>("gensafety.provenance.image.marks", "{image}", "Images of image-generation responses, by outcome (marked, url: not marked, unreadable: passed through unmarked).");
+        _imageEmbedDuration = meter.CreateHistogram<double>(
+            "gensafety.provenance.image.embed.duration", "s", "Time to mark one image: decode, embed, re-encode, hashes.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _imageVerifications = meter.CreateCounter<long>("gensafety.provenance.image.verifications", description: "Image verifications answered, by verdict.");
     }
+
+    /// <summary>Outcome of an image: marked.</summary>
+    public const string ImageMarked = "marked";
+
+    /// <summary>Outcome of an image: returned as a URL, so not marked.</summary>
+    public const string ImageUrl = "url";
+
+    /// <summary>Outcome of an image: not decodable (or not markable), passed through unmarked.</summary>
+    public const string ImageUnreadable = "unreadable";
+
+    public void Image(string outcome, TimeSpan? embedDuration = null)
+    {
+        _imageMarks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (embedDuration is { } duration)
+        {
+            _imageEmbedDuration.Record(duration.TotalSeconds);
+        }
+    }
+
+    public void ImageVerified(string verdict) => _imageVerifications.Add(1, new KeyValuePair<string, object?>("verdict", verdict));
 
     /// <summary>Shed reason: the queue was full.</summary>
     public const string ShedQueueFull = "queue_full";

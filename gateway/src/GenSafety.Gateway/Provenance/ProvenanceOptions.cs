@@ -79,6 +79,23 @@ public sealed class ProvenanceOptions
     /// <summary>False-positive rate of the verification verdict's watermark test (family-wise over schemes and keys). Default 1e-3.</summary>
     public double VerifyFalsePositiveRate { get; set; } = 1e-3;
 
+    /// <summary>
+    /// Whether <c>b64_json</c> images of <c>/v1/images/generations</c> responses are marked (<c>image-qim</c>, the scheme's
+    /// own settings in <c>GenSafety:Watermarking:Image</c>), recorded and given receipts, and <c>/v1/verify/image</c> is
+    /// served. Default on (with <see cref="Enabled"/>).
+    /// </summary>
+    public bool MarkImages { get; set; } = true;
+
+    /// <summary>
+    /// Largest Hamming distance between PDQ hashes (of 256 bits) at which <c>/v1/verify/image</c> counts a ledger image as
+    /// a near-duplicate. Default 31, as the memorization filter's: re-encodes and resizes land well below it, unrelated
+    /// images near 128.
+    /// </summary>
+    public int ImageMaxHammingDistance { get; set; } = 31;
+
+    /// <summary>Largest image <c>/v1/verify/image</c> accepts, in decoded bytes. Default 20 MiB.</summary>
+    public int MaxVerifyImageBytes { get; set; } = 20 * 1024 * 1024;
+
     /// <summary>The scheme configured for <paramref name="tenant"/>.</summary>
     public string SchemeFor(string tenant) => TenantSchemes.TryGetValue(tenant, out var scheme) ? scheme : DefaultScheme;
 

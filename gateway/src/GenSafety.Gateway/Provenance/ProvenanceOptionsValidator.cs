@@ -63,6 +63,16 @@ internal sealed class ProvenanceOptionsValidator : IValidateOptions<ProvenanceOp
             errors.Add($"{S}:VerifyFalsePositiveRate must be in (0, 0.5) (got {options.VerifyFalsePositiveRate}).");
         }
 
+        if (options.ImageMaxHammingDistance is < 0 or > 128)
+        {
+            errors.Add($"{S}:ImageMaxHammingDistance must be between 0 and 128 (got {options.ImageMaxHammingDistance}).");
+        }
+
+        if (options.MaxVerifyImageBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"{S}:MaxVerifyImageBytes must be between 1024 and 268435456 (got {options.MaxVerifyImageBytes}).");
+        }
+
         if (options.Enabled)
         {
             CheckMasterKey(options, errors);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GenSafety.Detectors.Images;
 using GenSafety.Watermarking.Ledger;
 using GenSafety.Watermarking.Receipts;
 
@@ -39,5 +40,16 @@ internal sealed class ProvenanceRecorder
         }
 
         return delivered;
+    }
+
+    /// <summary>
+    /// Queues the ledger record of one delivered image (its id already carried by the watermark, its SHA-256 and PDQ hash
+    /// already computed) and returns its receipt.
+    /// </summary>
+    public string RecordImage(ResponseMark mark, string recordId, string requestId, string model, string imageSha256, PdqHash imageHash)
+    {
+        var now = _time.GetUtcNow();
+        _writer.TryEnqueue(new PendingLedgerRecord(recordId, mark.Tenant, mark.Scheme, mark.Kid ?? string.Empty, requestId, model, now, imageSha256, string.Empty, imageHash));
+        return _schemes.Receipts!.Issue(new ReceiptClaims(imageSha256, model, now, recordId));
     }
 }

@@ -6,9 +6,10 @@ namespace GenSafety.Gateway.Provenance;
 /// Redis layout of the provenance ledger (prefix <c>gs</c> by default). Gateway-wide rather than per tenant: a
 /// verifier holds a text, not the tenant that produced it.
 /// <list type="table">
-/// <item><term><c>gs:prov:rec:{recordId}</c></term><description>hash: <c>t</c> tenant, <c>s</c> scheme, <c>k</c> kid, <c>q</c> request id, <c>m</c> model, <c>c</c> created (Unix ms), <c>h</c> output SHA-256, <c>g</c> MinHash sketch (128 × 8 bytes, little-endian)</description></item>
+/// <item><term><c>gs:prov:rec:{recordId}</c></term><description>hash: <c>t</c> tenant, <c>s</c> scheme, <c>k</c> kid, <c>q</c> request id, <c>m</c> model, <c>c</c> created (Unix ms), <c>h</c> output SHA-256, <c>g</c> MinHash sketch (128 × 8 bytes, little-endian; empty for images), <c>p</c> PDQ hash (64 hex digits; empty for texts)</description></item>
 /// <item><term><c>gs:prov:hash:{sha256}</c></term><description>sorted set of record ids scored by creation time, newest <see cref="MaxIndexEntries"/> kept</description></item>
-/// <item><term><c>gs:prov:band:{band}:{hash}</c></term><description>the same per LSH band key (<see cref="LedgerBands.Count"/> per record)</description></item>
+/// <item><term><c>gs:prov:band:{band}:{hash}</c></term><description>the same per LSH band key (<see cref="LedgerBands.Count"/> per text record)</description></item>
+/// <item><term><c>gs:prov:pdq:{band}:{bits}</c></term><description>the same per PDQ band key (<see cref="ImageLedgerBands.Count"/> per image record)</description></item>
 /// </list>
 /// Every key expires after the ledger retention, renewed when a record is added to an index. Indexes are trimmed by
 /// one record in <see cref="RedisProvenanceLedger.TrimOneIn"/>, so one may briefly hold a few more ids than the bound.
@@ -26,4 +27,7 @@ internal sealed class ProvenanceRedisKeys(string prefix)
 
     /// <summary>One LSH band index.</summary>
     public RedisKey Band(string band) => $"{prefix}:prov:band:{band}";
+
+    /// <summary>One PDQ band index (<see cref="ImageLedgerBands"/>).</summary>
+    public RedisKey ImageBand(string band) => $"{prefix}:prov:pdq:{band}";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GenSafety.Watermarking.Images;
 using GenSafety.Watermarking.Keys;
 using GenSafety.Watermarking.Receipts;
 using GenSafety.Watermarking.Text.Lexical;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace GenSafety.Gateway.Provenance;
 
 /// <summary>
-/// The compiled provenance state shared by every request: the key ring (from the master key), the text schemes and
-/// the receipt service. Built once; the master key is read here and nowhere else.
+/// The compiled provenance state shared by every request: the key ring (from the master key), the text schemes, the
+/// image scheme and the receipt service. Built once; the master key is read here and nowhere else.
 /// </summary>
 internal sealed class ProvenanceSchemes
 {
@@ -18,7 +19,7 @@ internal sealed class ProvenanceSchemes
 
     public ProvenanceSchemes(
         IOptions<ProvenanceOptions> options, IOptions<KeyRingOptions> keyRing, IOptions<UnigramBiasOptions> unigram, IOptions<LexicalOptions> lexical,
-        TimeProvider time)
+        IOptions<ImageWatermarkOptions> image, TimeProvider time)
     {
         Options = options.Value;
         _unigramOptions = unigram.Value;
@@ -31,6 +32,12 @@ internal sealed class ProvenanceSchemes
         KeyRing = new WatermarkKeyRing(master, keyRing.Value, time);
         Lexical = new LexicalScheme(lexical.Value, SynonymLexicon.Shared);
         Receipts = new ReceiptService(KeyRing);
+        if (Options.MarkImages)
+        {
+            ImageOptions = image.Value;
+            ImageEmbedder = new ImageWatermarkEmbedder(image.Value);
+            ImageDetector = new ImageWatermarkDetector(image.Value);
+        }
     }
 
     /// <summary>The validated options.</summary>
@@ -47,6 +54,18 @@ internal sealed class ProvenanceSchemes
 
     /// <summary>Receipt signing and checking.</summary>
     public ReceiptService? Receipts { get; }
+
+    /// <summary>Whether images are marked and <c>/v1/verify/image</c> is served (then the image members are set).</summary>
+    public bool ImagesEnabled => ImageEmbedder is not null;
+
+    /// <summary>The <c>image-qim</c> settings.</summary>
+    public ImageWatermarkOptions? ImageOptions { get; }
+
+    /// <summary>The <c>image-qim</c> embedder.</summary>
+    public ImageWatermarkEmbedder? ImageEmbedder { get; }
+
+    /// <summary>The <c>image-qim</c> detector.</summary>
+    public ImageWatermarkDetector? ImageDetector { get; }
 
     /// <summary>The <c>unigram-bias</c> scheme for <paramref name="model"/>'s tokenizer (built on first use, then shared).</summary>
     public UnigramBiasScheme UnigramFor(string? model)

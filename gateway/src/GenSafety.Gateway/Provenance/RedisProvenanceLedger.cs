@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GenSafety.Detectors.Images;
 using GenSafety.Gateway.State;
 using GenSafety.Watermarking.Ledger;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,13 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
     /// </summary>
     public const int TrimOneIn = 8;
 
-    /// <summary>Fields of a record hash (<c>t s k q m c h g</c>).</summary>
-    internal const int RecordFields = 8;
+    /// <summary>Fields of a record hash (<c>t s k q m c h g p</c>).</summary>
+    internal const int RecordFields = 9;
 
-    /// <summary>Keys per record in <see cref="WriteScript"/>: the record hash, the hash index, the band indexes.</summary>
+    /// <summary>
+    /// Keys per record in <see cref="WriteScript"/>: the record hash, the hash index, the band indexes (MinHash bands for a
+    /// text, PDQ bands for an image: <see cref="ImageLedgerBands.Count"/> equals <see cref="LedgerBands.Count"/>).
+    /// </summary>
     internal const int KeysPerRecord = 2 + LedgerBands.Count;
 
     /// <summary>Arguments per record in <see cref="WriteScript"/>: id, score, trim flag, then the field/value pairs.</summary>
@@ -113,10 +117,10 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
     {
         keys[0] = _keys.Record(record.RecordId);
         keys[1] = _keys.Hash(record.OutputSha256);
-        var bands = LedgerBands.Keys(record.Sketch);
+        var bands = record.ImageHash is { } pdq ? ImageLedgerBands.Keys(pdq) : LedgerBands.Keys(record.Sketch);
         for (var i = 0; i < bands.Length; i++)
         {
-            keys[2 + i] = _keys.Band(bands[i]);
+            keys[2 + i] = record.IsImage ? _keys.ImageBand(bands[i]) : _keys.Band(bands[i]);
         }
 
         var created = record.CreatedAt.ToUnixTimeMilliseconds();
@@ -125,6 +129,7 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
             record.RecordId, created, Trims() ? 1 : 0,
             "t", record.Tenant, "s", record.Scheme, "k", record.Kid, "q", record.RequestId, "m", record.Model,
             "c", created, "h", record.OutputSha256, "g", MemoryMarshal.AsBytes(record.Sketch.AsSpan()).ToArray(),
+            "p", record.ImageHash?.ToString() ?? string.Empty,
         ];
         values.CopyTo(args);
     }
@@ -142,6 +147,31 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
         }
 
         return await FindAsync(keys, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ProvenanceRecord>> FindByImageBandsAsync(IReadOnlyList<string> bands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        var keys = new RedisKey[bands.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _keys.ImageBand(bands[i]);
+        }
+
+        return await FindAsync(keys, cancellationToken);
+    }
+
+    public async Task<ProvenanceRecord?> FindByIdAsync(string recordId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordId);
+        try
+        {
+            return Read(recordId, await _connection.GetDatabase().HashGetAllAsync(_keys.Record(recordId)).WaitAsync(cancellationToken));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new StateStoreUnavailableException("The provenance ledger could not be read.", ex);
+        }
     }
 
     private async Task<IReadOnlyList<ProvenanceRecord>> FindAsync(RedisKey[] indexes, CancellationToken cancellationToken)
@@ -201,14 +231,32 @@ internal sealed class RedisProvenanceLedger : IProvenanceLedger
         }
 
         var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value, StringComparer.Ordinal);
-        if (!fields.TryGetValue("g", out var g) || ((byte[])g!).Length != MinHashSketch.Size * sizeof(ulong)
+        var image = ImageHash(Text(fields, "p"));
+        if (!fields.TryGetValue("g", out var g) || ((byte[])g!).Length != (image is null ? MinHashSketch.Size * sizeof(ulong) : 0)
             || !fields.TryGetValue("c", out var c) || !c.TryParse(out long created))
         {
             return null;
         }
 
         return new ProvenanceRecord(recordId, Text(fields, "t"), Text(fields, "s"), Text(fields, "k"), Text(fields, "q"), Text(fields, "m"),
-            DateTimeOffset.FromUnixTimeMilliseconds(created), Text(fields, "h"), MemoryMarshal.Cast<byte, ulong>((byte[])g!).ToArray());
+            DateTimeOffset.FromUnixTimeMilliseconds(created), Text(fields, "h"), MemoryMarshal.Cast<byte, ulong>((byte[])g!).ToArray(), image);
+    }
+
+    private static PdqHash? ImageHash(string hex)
+    {
+        if (hex.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PdqHash.Parse(hex);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static string Text(Dictionary<string, RedisValue> fields, string name)

@@ -45,7 +45,7 @@ public sealed class ImageWatermarkEmbedder
             _ => 100,
         };
         var bytes = ImageCodec.Encode(marked, format, quality, fullChroma: true, pngLevel: _options.PngCompressionLevel);
-        return new ImageWatermarkResult(bytes, format, recordId, key.Kid, image.Width, image.Height);
+        return new ImageWatermarkResult(bytes, format, recordId, key.Kid, image.Width, image.Height) { MarkedPixels = marked };
     }
 
     /// <summary>Marks decoded pixels (returns a new image; <paramref name="image"/> is not changed).</summary>

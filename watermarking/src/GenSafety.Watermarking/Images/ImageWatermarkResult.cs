@@ -8,5 +8,12 @@ namespace GenSafety.Watermarking.Images;
 /// <param name="Width">Width in pixels (unchanged).</param>
 /// <param name="Height">Height in pixels (unchanged).</param>
 #pragma warning disable CA1819 // An encoded image is a byte array by nature; the result owns it.
-public sealed record ImageWatermarkResult(byte[] Image, ImageFormat Format, ulong RecordId, string Kid, int Width, int Height);
+public sealed record ImageWatermarkResult(byte[] Image, ImageFormat Format, ulong RecordId, string Kid, int Width, int Height)
+{
+    /// <summary>
+    /// The marked pixels before encoding (the pixels of <see cref="Image"/> for PNG; for JPEG and WebP the pixels the
+    /// final lossy encode started from), so a caller can hash what it delivers without decoding it again.
+    /// </summary>
+    public RgbaImage? MarkedPixels { get; init; }
+}
 #pragma warning restore CA1819
