@@ -1,6 +1,5 @@
 using GenSafety.Watermarking.Keys;
 using GenSafety.Watermarking.Ledger;
-using GenSafety.Watermarking.Receipts;
 using GenSafety.Watermarking.Statistics;
 using GenSafety.Watermarking.Text.Lexical;
 using GenSafety.Watermarking.Text.Unigram;
@@ -41,7 +40,7 @@ internal sealed class TextVerifier
         {
             var check = _schemes.Receipts!.Verify(receipt, text);
             produced |= check.IsValid;
-            evidence.Add(new VerificationEvidence("receipt", check.IsValid ? 1 : 0, 1, check.IsValid ? check.Claims!.RecordId : null, StatusName(check.Status)));
+            evidence.Add(new VerificationEvidence("receipt", check.IsValid ? 1 : 0, 1, check.IsValid ? check.Claims!.RecordId : null, ReceiptStatusNames.Of(check.Status)));
         }
 
         await _writer.FlushAsync(FlushWait, cancellationToken);
@@ -116,13 +115,4 @@ internal sealed class TextVerifier
         return new VerificationEvidence("watermark:" + scheme, -Math.Log10(p), -Math.Log10(alpha), null,
             $"kid={result.Kid} scored={result.Scored} hits={result.Hits} keys={result.KeysTried}");
     }
-
-    private static string StatusName(ReceiptStatus status) => status switch
-    {
-        ReceiptStatus.Valid => "valid",
-        ReceiptStatus.Malformed => "malformed",
-        ReceiptStatus.UnknownKey => "unknown_key",
-        ReceiptStatus.BadSignature => "bad_signature",
-        _ => "output_mismatch",
-    };
 }
