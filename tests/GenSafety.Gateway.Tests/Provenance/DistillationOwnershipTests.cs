@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GenSafety.Gateway.Provenance;
 using GenSafety.Gateway.Tests.TestHosts;
 using Xunit.Abstractions;
 using static GenSafety.Gateway.Tests.Provenance.ProvenanceTestHelpers;
@@ -12,6 +13,7 @@ namespace GenSafety.Gateway.Tests.Provenance;
 /// outputs, trains an n-gram surrogate on them — a second reference model whose training corpus is the harvest) and
 /// publishes the surrogate's outputs. <c>POST /admin/ownership/test</c> finds the <c>unigram-bias</c> mark in them when
 /// the harvest was marked (p &lt; 1e-6), and nothing when it was not (p &gt; 0.01) — the same keys, the same tests.
+/// The <c>ownership-test</c> command reaches the same verdicts probing the surrogate's endpoint with prompts.
 /// </summary>
 public sealed class DistillationOwnershipTests(ITestOutputHelper output)
 {
@@ -35,13 +37,18 @@ public sealed class DistillationOwnershipTests(ITestOutputHelper output)
         using var marked = gateway.PublicWithKey(await gateway.CreateClientKeyAsync("harvester", "victim"));
         using var unmarked = gateway.PublicWithKey(await gateway.CreateClientKeyAsync("control", "plain"));
 
-        var fromMarked = await DistilAsync(marked);
-        var fromUnmarked = await DistilAsync(unmarked);
+        var (fromMarked, probedMarked) = await DistilAsync(marked);
+        var (fromUnmarked, probedUnmarked) = await DistilAsync(unmarked);
 
         var owned = await OwnershipAsync(gateway, "victim", fromMarked);
         var control = await OwnershipAsync(gateway, "victim", fromUnmarked);
         output.WriteLine($"marked harvest: {owned}");
         output.WriteLine($"unmarked harvest: {control}");
+        output.WriteLine($"marked harvest, surrogate endpoint probed: {probedMarked}");
+        output.WriteLine($"unmarked harvest, surrogate endpoint probed: {probedUnmarked}");
+        Assert.True(probedMarked.GetProperty("p_value").GetDouble() < 1e-6, probedMarked.ToString());
+        Assert.Equal(0, probedMarked.GetProperty("probe").GetProperty("failed").GetInt32());
+        Assert.True(probedUnmarked.GetProperty("p_value").GetDouble() > 0.01, probedUnmarked.ToString());
         Assert.True(owned.GetProperty("p_value").GetDouble() < 1e-6, owned.ToString());
         Assert.Equal("evidence_of_ownership", owned.GetProperty("verdict").GetString());
         Assert.True(control.GetProperty("p_value").GetDouble() > 0.01, control.ToString());
@@ -68,8 +75,9 @@ public sealed class DistillationOwnershipTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/admin/ownership/test", Json("{\"tenant\":\"t\",\"texts\":[\"a\"]}"))).StatusCode);
     }
 
-    // Harvests outputs through the gateway, trains a surrogate on them, returns the surrogate's own outputs.
-    private static async Task<List<string>> DistilAsync(HttpClient client)
+    // Harvests outputs through the gateway, trains a surrogate on them, returns the surrogate's own outputs and the
+    // ownership-test command's report from probing the surrogate's endpoint.
+    private static async Task<(List<string> Outputs, JsonElement Probed)> DistilAsync(HttpClient client)
     {
         var harvest = new List<string>();
         for (var i = 0; i < Harvest; i++)
@@ -97,12 +105,25 @@ public sealed class DistillationOwnershipTests(ITestOutputHelper output)
                 outputs.Add(text);
             }
 
-            return outputs;
+            return (outputs, await ProbeAsync(surrogate.Url, data));
         }
         finally
         {
             data.Delete(recursive: true);
         }
+    }
+
+    private static async Task<JsonElement> ProbeAsync(string surrogateUrl, DirectoryInfo folder)
+    {
+        var prompts = Path.Combine(folder.FullName, "prompts.jsonl");
+        await File.WriteAllLinesAsync(prompts, Topics.Select(t => JsonSerializer.Serialize($"Write about {t}.")));
+        using var report = new StringWriter();
+        var status = await OwnershipCommand.RunAsync(
+            [OwnershipCommand.Verb, "--tenant", "victim", "--endpoint", surrogateUrl.TrimEnd('/') + "/v1", "--prompts", prompts, "--model", "reference-ngram",
+             "--samples", "8", "--max-tokens", "160", $"--GenSafety:Watermarking:MasterKey={MasterKey}"],
+            report);
+        Assert.Equal(0, status);
+        return JsonDocument.Parse(report.ToString()).RootElement.Clone();
     }
 
     private static async Task<JsonElement> OwnershipAsync(GatewayHost gateway, string tenant, List<string> texts)

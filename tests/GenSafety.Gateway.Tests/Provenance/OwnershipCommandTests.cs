@@ -56,6 +56,23 @@ public sealed class OwnershipCommandTests : IDisposable
         Assert.Equal(2, (await RunAsync("--tenant", "acme", "--in", good, "stray", key)).Status);
     }
 
+    [Fact]
+    public async Task EndpointProbe_BadArgumentsOrNoUsableAnswer_ExitWith2()
+    {
+        var prompts = Path.Combine(_folder.FullName, "prompts.jsonl");
+        await File.WriteAllLinesAsync(prompts, ["\"Write about rivers.\"", "{\"prompt\":\"Write about hills.\"}"]);
+        var good = await WriteAsync("good.jsonl", Human);
+        var key = $"--GenSafety:Watermarking:MasterKey={MasterKey}";
+
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--in", good, "--endpoint", "http://127.0.0.1:9/v1", "--prompts", prompts, key)).Status); // both sources
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--endpoint", "http://127.0.0.1:9/v1", key)).Status); // no prompts
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--endpoint", "ftp://example.com/v1", "--prompts", prompts, key)).Status);
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--endpoint", "http://127.0.0.1:9/v1", "--prompts", prompts, "--samples", "0", key)).Status);
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--endpoint", "http://127.0.0.1:9/v1", "--prompts", prompts, "--temperature", "x", key)).Status);
+        // Nothing listens on port 9: every request fails, so there is nothing to test.
+        Assert.Equal(2, (await RunAsync("--tenant", "acme", "--endpoint", "http://127.0.0.1:9/v1", "--prompts", prompts, key)).Status);
+    }
+
     private async Task<string> WriteAsync(string name, IEnumerable<string> texts)
     {
         var path = Path.Combine(_folder.FullName, name);

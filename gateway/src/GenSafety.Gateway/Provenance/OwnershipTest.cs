@@ -26,8 +26,11 @@ internal static class OwnershipTest
         return new OwnershipResult(pValue <= schemes.Options.VerifyFalsePositiveRate ? Owned : NotOwned, pValue, request.Texts.Count, evidence);
     }
 
-    /// <summary>Writes <c>{object:"ownership_test", verdict, p_value, texts, evidence:[...]}</c>.</summary>
-    public static void Write(Utf8JsonWriter writer, OwnershipResult result)
+    /// <summary>
+    /// Writes <c>{object:"ownership_test", verdict, p_value, texts, probe?:{requests, failed}, evidence:[...]}</c>
+    /// (<c>probe</c> when the texts were collected from an endpoint).
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, OwnershipResult result, OwnershipProbeResult? probe = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
@@ -36,6 +39,14 @@ internal static class OwnershipTest
         writer.WriteString("verdict", result.Verdict);
         writer.WriteNumber("p_value", result.PValue);
         writer.WriteNumber("texts", result.Texts);
+        if (probe is not null)
+        {
+            writer.WriteStartObject("probe");
+            writer.WriteNumber("requests", probe.Requests);
+            writer.WriteNumber("failed", probe.Failed);
+            writer.WriteEndObject();
+        }
+
         VerificationEndpoints.WriteEvidence(writer, result.Evidence);
         writer.WriteEndObject();
     }
