@@ -37,7 +37,8 @@ public sealed class UnigramBiasShapingTests : IAsyncLifetime
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(Completion);
         });
-        _gateway = await GatewayHost.StartAsync(_upstream.Url, Args(null, null, $"--GenSafety:Watermarking:TenantSchemes:{Tenant}=unigram-bias"));
+        _gateway = await GatewayHost.StartAsync(_upstream.Url, Args(null, null, $"--GenSafety:Watermarking:TenantSchemes:{Tenant}=unigram-bias",
+            "--GenSafety:Watermarking:UnigramBias:ModelDeltas:low-entropy-model=4.5"));
     }
 
     public async Task DisposeAsync()
@@ -46,7 +47,7 @@ public sealed class UnigramBiasShapingTests : IAsyncLifetime
         await _upstream.DisposeAsync();
     }
 
-    private static string Request(string bias) => """{"model":"reference-ngram","messages":[{"role":"user","content":"hi"}],"max_tokens":5,"logit_bias":{""" + bias + "}}";
+    private static string Request(string bias, string model) => """{"model":""" + JsonSerializer.Serialize(model) + ""","messages":[{"role":"user","content":"hi"}],"max_tokens":5,"logit_bias":{""" + bias + "}}";
 
     private (int Green, int Red, Func<int, bool> IsGreen) Tokens()
     {
@@ -57,10 +58,10 @@ public sealed class UnigramBiasShapingTests : IAsyncLifetime
         return (ranked.First(green.IsGreen), ranked.First(t => !green.IsGreen(t)), green.IsGreen);
     }
 
-    private async Task<(HttpResponseMessage Response, Dictionary<int, double> UpstreamBias)> SendAsync(string tenant, string bias)
+    private async Task<(HttpResponseMessage Response, Dictionary<int, double> UpstreamBias)> SendAsync(string tenant, string bias, string model = "reference-ngram")
     {
         using var client = _gateway.PublicWithKey(await _gateway.CreateClientKeyAsync(tenant: tenant));
-        var response = await client.PostAsync("/v1/chat/completions", Json(Request(bias)));
+        var response = await client.PostAsync("/v1/chat/completions", Json(Request(bias, model)));
         Dictionary<int, double> upstream = [];
         lock (_bodies)
         {
@@ -90,6 +91,21 @@ public sealed class UnigramBiasShapingTests : IAsyncLifetime
         Assert.True(watermark.Count >= 200, $"{watermark.Count} watermark entries");
         Assert.All(watermark, e => Assert.True(e.Value == 2.0 && isGreen(e.Key), $"{e.Key}:{e.Value}"));
         Assert.NotEmpty(response.Headers.GetValues("x-gensafety-receipt").Single());
+    }
+
+    [Fact]
+    public async Task Shaping_ModelWithItsOwnDelta_GetsIt_OtherModelsTheDefault()
+    {
+        var (green, _, _) = Tokens();
+
+        var (listed, listedBias) = await SendAsync(Tenant, "\"100257\":-100", "low-entropy-model");
+        var (other, otherBias) = await SendAsync(Tenant, "\"100257\":-100", "another-model");
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(4.5, listedBias[green]);
+        Assert.Equal(2.0, otherBias[green]);
+        Assert.All(listedBias.Where(e => e.Key != 100257), e => Assert.Equal(4.5, e.Value));
     }
 
     [Fact]

@@ -43,6 +43,9 @@ internal sealed class ProvenanceSchemes
     /// <summary>The validated options.</summary>
     public ProvenanceOptions Options { get; }
 
+    /// <summary>The <c>unigram-bias</c> settings (encodings and δ per model).</summary>
+    public UnigramBiasOptions UnigramOptions => _unigramOptions;
+
     /// <summary>Whether provenance is on (then <see cref="KeyRing"/>, <see cref="Lexical"/> and <see cref="Receipts"/> are set).</summary>
     public bool Enabled => KeyRing is not null;
 

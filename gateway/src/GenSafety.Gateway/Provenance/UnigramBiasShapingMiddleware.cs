@@ -47,7 +47,7 @@ internal sealed class UnigramBiasShapingMiddleware
             return OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, error!, "logit_bias");
         }
 
-        var plan = scheme.Plan(_schemes.KeyRing!.Current(identity.Tenant, KeyPurpose.UnigramBias), clientBias);
+        var plan = scheme.Plan(_schemes.KeyRing!.Current(identity.Tenant, KeyPurpose.UnigramBias), clientBias, _schemes.UnigramOptions.DeltaFor(model));
         _metrics.Marked(WatermarkSchemeNames.UnigramBias, plan.Applied);
         if (!plan.Applied)
         {

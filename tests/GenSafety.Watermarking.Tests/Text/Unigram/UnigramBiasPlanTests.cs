@@ -122,14 +122,27 @@ public sealed class UnigramBiasPlanTests
         var options = new UnigramBiasOptions
         {
             Gamma = 1.5, Delta = 0, EntryCap = 0, ScoredTokens = 3, TargetFalsePositiveRate = 0.7, DefaultEncoding = "gpt2",
-            ModelEncodings = { ["m"] = "p50k" },
+            ModelEncodings = { ["m"] = "p50k" }, ModelDeltas = { ["m"] = 0, ["n"] = 101, ["ok"] = 4 },
         };
 
         var result = new UnigramBiasOptionsValidator().Validate(null, options);
 
-        Assert.Equal(7, result.Failures!.Count());
+        Assert.Equal(9, result.Failures!.Count());
         Assert.Throws<ArgumentException>(() => new UnigramBiasScheme(options, Vocabulary));
         Assert.Throws<ArgumentException>(() => TokenVocabulary.ForEncoding("gpt2"));
+    }
+
+    [Fact]
+    public void Plan_DeltaGiven_BiasesGreenTokensWithIt()
+    {
+        var options = new UnigramBiasOptions { ModelDeltas = { ["low-entropy"] = 5 } };
+        var scheme = new UnigramBiasScheme(options, Vocabulary);
+        var key = TestKeys.Ring().Current("acme", KeyPurpose.UnigramBias);
+
+        Assert.All(scheme.Plan(key, null, options.DeltaFor("low-entropy")).Entries.Values, v => Assert.Equal(5, v));
+        Assert.All(scheme.Plan(key, null, options.DeltaFor("other")).Entries.Values, v => Assert.Equal(options.Delta, v));
+        Assert.All(scheme.Plan(key, null, options.DeltaFor(null)).Entries.Values, v => Assert.Equal(options.Delta, v));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheme.Plan(key, null, 0));
     }
 
     [Fact]

@@ -37,6 +37,16 @@ public sealed class UnigramBiasOptions
     /// <summary>The encoding configured for <paramref name="model"/> (exact name match, else <see cref="DefaultEncoding"/>).</summary>
     public string EncodingFor(string model) => ModelEncodings.TryGetValue(model, out var encoding) ? encoding : DefaultEncoding;
 
+    /// <summary>
+    /// δ per upstream model name (overrides <see cref="Delta"/>): the green-share shift a bias buys depends on the model's
+    /// entropy, so a low-entropy model needs a larger δ for the same detection rate (docs/watermarking.md). Detection
+    /// does not depend on δ.
+    /// </summary>
+    public Dictionary<string, double> ModelDeltas { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>δ for <paramref name="model"/> (<see cref="Delta"/> when the model is unknown or not listed).</summary>
+    public double DeltaFor(string? model) => model is not null && ModelDeltas.TryGetValue(model, out var delta) ? delta : Delta;
+
     /// <summary>Per-key false-positive rate target of detection, before the Bonferroni correction over keys. Default 1e-3.</summary>
     public double TargetFalsePositiveRate { get; set; } = 1e-3;
 }

@@ -21,6 +21,14 @@ public sealed class UnigramBiasOptionsValidator : IValidateOptions<UnigramBiasOp
             errors.Add($"{Section}:Delta must be greater than 0 and at most 100 (got {options.Delta}).");
         }
 
+        foreach (var (model, delta) in options.ModelDeltas)
+        {
+            if (delta is not (> 0 and <= 100))
+            {
+                errors.Add($"{Section}:ModelDeltas:{model} must be greater than 0 and at most 100 (got {delta}).");
+            }
+        }
+
         if (options.EntryCap is < 1)
         {
             errors.Add($"{Section}:EntryCap must be at least 1, or absent for no limit (got {options.EntryCap}).");

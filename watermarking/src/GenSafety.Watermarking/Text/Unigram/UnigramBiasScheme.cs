@@ -64,10 +64,14 @@ public sealed class UnigramBiasScheme
     /// <summary>
     /// Builds the request's <c>logit_bias</c>. Merge rules: every client entry is kept with the client's value (a
     /// client entry on a green token wins over +δ); watermark entries fill the remaining room under the cap, most
-    /// frequent green tokens first; when the client's entries alone fill the cap the plan adds nothing.
+    /// frequent green tokens first; when the client's entries alone fill the cap the plan adds nothing. Green tokens get
+    /// <paramref name="delta"/>, or the configured δ when it is null.
     /// </summary>
-    public LogitBiasPlan Plan(WatermarkKey key, IReadOnlyDictionary<int, double>? clientBias)
+    public LogitBiasPlan Plan(WatermarkKey key, IReadOnlyDictionary<int, double>? clientBias, double? delta = null)
     {
+        var bias = delta ?? _options.Delta;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bias, nameof(delta));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bias, 100, nameof(delta));
         var green = GreenListFor(key);
         var entries = clientBias is null ? new Dictionary<int, double>() : new Dictionary<int, double>(clientBias);
         var clientCount = entries.Count;
@@ -81,7 +85,7 @@ public sealed class UnigramBiasScheme
                 continue;
             }
 
-            if (added < room && entries.TryAdd(token, _options.Delta))
+            if (added < room && entries.TryAdd(token, bias))
             {
                 added++;
             }
