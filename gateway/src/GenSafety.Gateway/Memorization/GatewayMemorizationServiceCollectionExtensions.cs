@@ -41,6 +41,8 @@ public static class GatewayMemorizationServiceCollectionExtensions
         services.TryAddSingleton<MemorizationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProtectedCorpusLoader>());
         services.TryAddSingleton<MemorizationPromptCheck>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ImagePromptMemory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, MemorizationPromptObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationJsonTransform>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseTransform, MemorizationImageTransform>());

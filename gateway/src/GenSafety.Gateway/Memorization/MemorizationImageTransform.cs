@@ -13,6 +13,9 @@ namespace GenSafety.Gateway.Memorization;
 /// <see cref="MemorizationOptions.ImageMaxHammingDistance"/> bits the response is blocked (<c>451 output_blocked</c>)
 /// or, with <c>replace</c>, that image is replaced by a blank grey PNG of the same size. An image that cannot be
 /// decoded is withheld rather than passed unchecked. Images returned as <c>url</c> are not fetched, so not checked.
+/// With <see cref="MemorizationOptions.ImagePromptCheck"/> the response's images are also compared with each other and
+/// with those generated for the same prompt before (<see cref="ImagePromptMemory"/>): pictures that stay the same
+/// across <c>n</c> or seeds show a memorised prompt, reported as the <c>memorized_image_prompt</c> risk signal.
 /// </summary>
 public sealed class MemorizationImageTransform : IJsonResponseTransform
 {
@@ -22,13 +25,19 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
     private readonly ProtectedCorpus _corpus;
     private readonly MemorizationOptions _options;
     private readonly MemorizationMetrics _metrics;
+    private readonly MemorizationPromptCheck _prompts;
+    private readonly ImagePromptMemory _memory;
     private readonly ILogger<MemorizationImageTransform> _logger;
 
     /// <summary>Creates the transform.</summary>
-    public MemorizationImageTransform(ProtectedCorpus corpus, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, ILogger<MemorizationImageTransform> logger)
+    public MemorizationImageTransform(
+        ProtectedCorpus corpus, IOptions<MemorizationOptions> options, MemorizationMetrics metrics, MemorizationPromptCheck prompts, ImagePromptMemory memory,
+        ILogger<MemorizationImageTransform> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _corpus = corpus;
+        _prompts = prompts;
+        _memory = memory;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
@@ -42,7 +51,7 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
     {
         ArgumentNullException.ThrowIfNull(context);
         return _options.Enabled && context.StatusCode is >= 200 and < 300
-            && context.Request.RouteKind == RouteKinds.ImagesGenerations && _corpus.Images.Count > 0;
+            && context.Request.RouteKind == RouteKinds.ImagesGenerations && (_corpus.Images.Count > 0 || _options.ImagePromptCheck);
     }
 
     /// <inheritdoc />
@@ -56,6 +65,7 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
     {
         var index = _corpus.Images;
         var identity = context.HttpContext.Features.Get<ClientIdentity>();
+        var hashes = new List<PdqHash>();
         foreach (var (i, item, b64) in B64JsonImages.Items(context.Body))
         {
             if (b64 is null)
@@ -71,7 +81,8 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
                 return;
             }
 
-            if (index.FindNearest(hash) is not { IsNearDuplicate: true } match)
+            hashes.Add(hash);
+            if (index.Count == 0 || index.FindNearest(hash) is not { IsNearDuplicate: true } match)
             {
                 continue;
             }
@@ -87,6 +98,29 @@ public sealed class MemorizationImageTransform : IJsonResponseTransform
 
             item["b64_json"] = Convert.ToBase64String(BlankLike(bytes));
             item.Remove("revised_prompt");
+        }
+
+        if (_options.ImagePromptCheck)
+        {
+            CheckPrompt(context, identity, hashes);
+        }
+    }
+
+    // The same picture for n > 1, or again for another seed: a memorised prompt.
+    private void CheckPrompt(JsonResponseContext context, ClientIdentity? identity, List<PdqHash> hashes)
+    {
+        if (context.Request.Json is not { RootElement: { ValueKind: System.Text.Json.JsonValueKind.Object } root }
+            || !root.TryGetProperty("prompt", out var promptNode) || promptNode.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            return;
+        }
+
+        long? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Number && s.TryGetInt64(out var n) ? n : null;
+        var sameInResponse = ProtectedImageIndex.AreNearIdentical(hashes, _options.ImagePromptMaxDistance);
+        var sameAsBefore = _memory.RecordAndCompare(identity?.Tenant ?? string.Empty, promptNode.GetString()!, seed, hashes);
+        if (sameInResponse || sameAsBefore)
+        {
+            _prompts.MemorizedImagePrompt(identity, sameInResponse ? "the n images of one request" : "requests with other seeds");
         }
     }
 

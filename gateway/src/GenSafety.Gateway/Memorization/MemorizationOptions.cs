@@ -67,6 +67,25 @@ public sealed class MemorizationOptions
     /// <summary>Risk written for an output with a memorised logprob run, times the run's score (0.5–1). Default 0.5: delay, degrade from a run of twice the minimum length.</summary>
     public double MemorizedRunRisk { get; set; } = 0.5;
 
+    /// <summary>
+    /// Whether generated images are compared with each other for a memorised prompt: the <c>n</c> images of one response,
+    /// and each image with those generated for the same prompt in the tenant within <see cref="ImagePromptWindow"/> (other
+    /// seeds, or none given). A model that regenerates the same picture whatever the seed has memorised it. Default true.
+    /// </summary>
+    public bool ImagePromptCheck { get; set; } = true;
+
+    /// <summary>PDQ distance at or below which two generated images count as the same picture. Default 31 (as <see cref="ImageMaxHammingDistance"/>).</summary>
+    public int ImagePromptMaxDistance { get; set; } = 31;
+
+    /// <summary>How long a prompt's generated images are remembered for the comparison across requests. Default 1 hour.</summary>
+    public TimeSpan ImagePromptWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Prompts remembered per replica (the oldest go first). Default 10,000 (≈ 1 MB).</summary>
+    public int ImagePromptCapacity { get; set; } = 10_000;
+
+    /// <summary>Risk written for a request whose images show a memorised prompt. Default 0.4: delay (an innocent user may name a famous picture).</summary>
+    public double MemorizedImagePromptRisk { get; set; } = 0.4;
+
     /// <summary>Largest body of <c>POST /admin/protected/text</c> and <c>/images</c>, in bytes (default 32 MiB).</summary>
     public long MaxAdminBodyBytes { get; set; } = 32L << 20;
 

@@ -32,7 +32,17 @@ public sealed class MemorizationOptionsValidator : IValidateOptions<Memorization
             errors.AddError($"{Section}:ImageMaxHammingDistance must be between 0 and 128.");
         }
 
-        foreach (var (key, value) in new[] { ("PrefixPromptRisk", options.PrefixPromptRisk), ("DivergencePromptRisk", options.DivergencePromptRisk), ("DivergentOutputRisk", options.DivergentOutputRisk), ("MemorizedRunRisk", options.MemorizedRunRisk) })
+        if (options.ImagePromptMaxDistance is < 0 or > 128)
+        {
+            errors.AddError($"{Section}:ImagePromptMaxDistance must be between 0 and 128.");
+        }
+
+        if (options.ImagePromptWindow <= TimeSpan.Zero || options.ImagePromptCapacity is < 1 or > 10_000_000)
+        {
+            errors.AddError($"{Section}:ImagePromptWindow must be positive and ImagePromptCapacity between 1 and 10000000.");
+        }
+
+        foreach (var (key, value) in new[] { ("PrefixPromptRisk", options.PrefixPromptRisk), ("DivergencePromptRisk", options.DivergencePromptRisk), ("DivergentOutputRisk", options.DivergentOutputRisk), ("MemorizedRunRisk", options.MemorizedRunRisk), ("MemorizedImagePromptRisk", options.MemorizedImagePromptRisk) })
         {
             if (!(value is >= 0 and <= 1))
             {

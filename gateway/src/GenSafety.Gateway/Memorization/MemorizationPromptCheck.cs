@@ -89,6 +89,10 @@ public sealed class MemorizationPromptCheck
         Signal(identity, "memorized_run", run.Score * _options.MemorizedRunRisk, null,
             string.Create(CultureInfo.InvariantCulture, $"memorised run in the returned logprobs ({run.RunTokens} near-certain tokens, zlib ratio {run.ZlibRatio:F1})"));
 
+    /// <summary>Records that the images generated for a prompt stayed the same picture across <paramref name="across"/> (a memorised prompt).</summary>
+    public void MemorizedImagePrompt(ClientIdentity? identity, string across) =>
+        Signal(identity, "memorized_image_prompt", _options.MemorizedImagePromptRisk, null, $"generated images stay the same picture across {across} (a memorised prompt)");
+
     /// <summary>Records that an output diverged from a requested repetition (a likely training-data emission).</summary>
     public void OutputDiverged(ClientIdentity? identity) => Signal(identity, "divergence_output", _options.DivergentOutputRisk, null, "output diverged from a requested repetition");
 
