@@ -30,13 +30,15 @@ public sealed class ProtectedTextIndexSnapshotTests
         Assert.Equal(5, ProtectedTextIndexSnapshot.ReadHeader(header).Version);
     }
 
-    [Fact]
-    public void Load_UnblockedFormat1_ConvertsFromTheAttributionMapOrIsRefused()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Load_EarlierLayout_ConvertsFromTheAttributionMapOrIsRefused(byte format)
     {
         var (index, header, chunks) = Stored();
-        Assert.Equal(2, BitConverter.ToUInt16(header, 4));
+        Assert.Equal(3, BitConverter.ToUInt16(header, 4));
         var old = (byte[])header.Clone();
-        old[4] = 1;
+        old[4] = format;
         var attribution = DocumentAttribution.Deserialize(index.Attribution.Serialize());
 
         var converted = ProtectedTextIndexSnapshot.Load(index.Options, old, chunks, attribution);
@@ -46,7 +48,7 @@ public sealed class ProtectedTextIndexSnapshotTests
         Assert.Equal((index.Version, index.NgramCount, index.DocumentCount), (converted.Version, converted.NgramCount, converted.DocumentCount));
 
         var error = Assert.Throws<InvalidDataException>(() => ProtectedTextIndexSnapshot.Load(index.Options, old, chunks));
-        Assert.Contains("unblocked", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"format {format}", error.Message, StringComparison.Ordinal);
         Assert.Contains("re-add the protected documents", error.Message, StringComparison.Ordinal);
     }
 

@@ -88,8 +88,10 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
         Assert.Null(await db.KeyTimeToLiveAsync($"{prefix}:memo:text:{current}:h"));
     }
 
-    [Fact]
-    public async Task StoredFormat1Snapshot_LoadedByConversion_NextAddStoresFormat2()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task StoredEarlierFormatSnapshot_LoadedByConversion_NextAddStoresFormat3(byte format)
     {
         var prefix = SharedRedisFixture.NewKeyPrefix();
         await using var upstream = await ScriptedUpstream.StartModelListAsync();
@@ -98,12 +100,12 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
             await ProtectAsync(old, ("novel-1", Document(13, 3000)));
         }
 
-        // Mark the stored snapshot as the earlier unblocked format, as a replica of the previous version wrote it.
+        // Mark the stored snapshot as an earlier layout (1 unblocked, 2 blocked), as a replica of a previous version wrote it.
         var db = redis.Connection.GetDatabase();
         var snapshot = (string)(await db.HashGetAsync($"{prefix}:memo:text", "snapshot"))!;
         var header = (byte[])(await db.StringGetAsync($"{prefix}:memo:text:{snapshot}:h"))!;
-        Assert.Equal(2, BitConverter.ToUInt16(header, 4));
-        header[4] = 1;
+        Assert.Equal(3, BitConverter.ToUInt16(header, 4));
+        header[4] = format;
         await db.StringSetAsync($"{prefix}:memo:text:{snapshot}:h", header);
 
         await using var late = await GatewayHost.StartAsync(upstream.Url, RedisArgs(redis, prefix));
@@ -112,7 +114,7 @@ public sealed class ProtectedCorpusRedisTests(SharedRedisFixture redis, ITestOut
 
         var stored = (string)(await db.HashGetAsync($"{prefix}:memo:text", "snapshot"))!;
         Assert.NotEqual(snapshot, stored);
-        Assert.Equal(2, BitConverter.ToUInt16((byte[])(await db.StringGetAsync($"{prefix}:memo:text:{stored}:h"))!, 4));
+        Assert.Equal(3, BitConverter.ToUInt16((byte[])(await db.StringGetAsync($"{prefix}:memo:text:{stored}:h"))!, 4));
         Assert.Equal(2, (await CorpusAsync(late)).GetProperty("text").GetProperty("documents").GetInt32());
     }
 

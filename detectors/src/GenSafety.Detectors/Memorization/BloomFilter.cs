@@ -1,42 +1,50 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using GenSafety.Detectors.Randomness;
 
 namespace GenSafety.Detectors.Memorization;
 
 /// <summary>
-/// A blocked Bloom filter over 64-bit element hashes (Putze, Sanders and Singler, "Cache-, hash- and
-/// space-efficient Bloom filters", 2007): the element hash picks one 512-bit block (a 64-byte cache line) by a
-/// multiply-shift, and all k bits lie inside it, so a lookup costs one cache miss however many bits it tests. The
-/// positions inside the block are 9-bit slices of an odd multiple of the hash, then of re-mixes (seven per 64 bits). Blocks fill
-/// unevenly, so the same false-positive rate needs a few more bits than a classic filter (<see cref="BloomSizing"/>).
-/// The bit array is exported and imported in fixed-size chunks of little-endian 64-bit words (for chunked storage
-/// such as Redis strings). Not thread-safe for writers; concurrent readers are fine once writes have stopped.
+/// A split-block Bloom filter over 64-bit element hashes (the blocked filter of Putze, Sanders and Singler, "Cache-,
+/// hash- and space-efficient Bloom filters", 2007, in the split form of Parquet's and Impala's filters): the element
+/// hash picks one 512-bit block (a 64-byte cache line) by a multiply-shift, and the element sets one bit in each of
+/// the block's eight 64-bit lanes, at 6-bit slices of an odd multiple of the hash. A lookup is one cache line and,
+/// with AVX2, two vector shifts and one vector test, without a branch per bit. Blocks fill unevenly and each lane is
+/// a small filter of its own, so the same false-positive rate needs a few more bits than a classic filter
+/// (<see cref="BloomSizing"/>). The bit array is exported and imported in fixed-size chunks of little-endian 64-bit
+/// words (for chunked storage such as Redis strings). Not thread-safe for writers; concurrent readers are fine once
+/// writes have stopped.
 /// </summary>
 public sealed class BloomFilter
 {
     /// <summary>Bits per block: one 64-byte cache line.</summary>
     public const int BlockBits = 512;
 
+    /// <summary>Bits each element sets (one per 64-bit lane of its block): the filter's k.</summary>
+    public const int HashCount = 8;
+
     private const int WordsPerBlock = BlockBits / 64;
     private const ulong SecondHashSalt = 0x8CB92BA72F3D8DD7UL;
-    private const int PositionsPerMix = 7;
+
+    // Lane i takes bits 16 + 6i .. 21 + 6i of the product: the product's high bits, which depend on most of the hash.
+    private static readonly Vector256<ulong> LowLaneShifts = Vector256.Create(16UL, 22, 28, 34);
+    private static readonly Vector256<ulong> HighLaneShifts = Vector256.Create(40UL, 46, 52, 58);
 
     private readonly ulong[] _words;
 
     private readonly ulong _blockCount;
 
-    /// <summary>Creates an empty filter of <paramref name="bitCount"/> bits (rounded up to a multiple of <see cref="BlockBits"/>) and <paramref name="hashCount"/> hashes.</summary>
-    public BloomFilter(long bitCount, int hashCount)
+    /// <summary>Creates an empty filter of <paramref name="bitCount"/> bits (rounded up to a multiple of <see cref="BlockBits"/>).</summary>
+    public BloomFilter(long bitCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bitCount, 64);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bitCount, MaxBitCount);
-        ArgumentOutOfRangeException.ThrowIfLessThan(hashCount, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(hashCount, 64);
         _blockCount = (ulong)((bitCount + BlockBits - 1) / BlockBits);
         _words = new ulong[_blockCount * WordsPerBlock];
         BitCount = _words.LongLength * 64;
-        HashCount = hashCount;
     }
 
     /// <summary>The largest bit count a filter can have (whole blocks within the largest array).</summary>
@@ -44,9 +52,6 @@ public sealed class BloomFilter
 
     /// <summary>Number of bits m.</summary>
     public long BitCount { get; }
-
-    /// <summary>Number of hash functions k.</summary>
-    public int HashCount { get; }
 
     /// <summary>Bytes of the bit array.</summary>
     public long ByteCount => _words.LongLength * sizeof(ulong);
@@ -70,40 +75,37 @@ public sealed class BloomFilter
     public void Add(ulong hash)
     {
         var words = _words.AsSpan(Block(hash), WordsPerBlock);
-        var bits = 0UL;
-        for (var i = 0; i < HashCount; i++)
+        var product = hash * SecondHashSalt;
+        for (var lane = 0; lane < WordsPerBlock; lane++)
         {
-            bits = i % PositionsPerMix == 0 ? Positions(hash, i) : bits;
-            words[(int)(bits >> 6) & 7] |= 1UL << (int)bits;
-            bits >>= 9;
+            words[lane] |= LaneBit(product, lane);
         }
     }
 
     /// <summary>False when the element was certainly never added; true when it was, or by a false positive.</summary>
     public bool MightContain(ulong hash)
     {
-        // The first bit decides most lookups on a sparse filter: tested here, small enough to inline into a caller's
-        // loop; the rest only when it is set.
         var first = Block(hash);
-        var bits = Positions(hash, 0);
-        return (_words[first + ((int)(bits >> 6) & 7)] & (1UL << (int)bits)) != 0 && OtherBitsSet(first, hash, bits >> 9);
-    }
-
-    private bool OtherBitsSet(int first, ulong hash, ulong bits)
-    {
-        var words = _words.AsSpan(first, WordsPerBlock);
-        for (var i = 1; i < HashCount; i++)
+        var product = hash * SecondHashSalt;
+        ref var block = ref _words[first];
+        // No early exit on the first lane: on a filter at design load (≈ 40 % of bits set) that branch is
+        // mispredicted so often that the lookup runs at less than half the speed of the branch-free test.
+        if (Avx2.IsSupported)
         {
-            bits = i % PositionsPerMix == 0 ? Positions(hash, i) : bits;
-            if ((words[(int)(bits >> 6) & 7] & (1UL << (int)bits)) == 0)
-            {
-                return false;
-            }
-
-            bits >>= 9;
+            var spread = Vector256.Create(product);
+            var low = Avx2.ShiftLeftLogicalVariable(Vector256<ulong>.One, Avx2.ShiftRightLogicalVariable(spread, LowLaneShifts) & Vector256.Create(63UL));
+            var high = Avx2.ShiftLeftLogicalVariable(Vector256<ulong>.One, Avx2.ShiftRightLogicalVariable(spread, HighLaneShifts) & Vector256.Create(63UL));
+            var missing = Vector256.AndNot(low, Vector256.LoadUnsafe(ref block)) | Vector256.AndNot(high, Vector256.LoadUnsafe(ref block, 4));
+            return missing == Vector256<ulong>.Zero;
         }
 
-        return true;
+        var miss = 0UL;
+        for (var lane = 0; lane < WordsPerBlock; lane++)
+        {
+            miss |= LaneBit(product, lane) & ~Unsafe.Add(ref block, lane);
+        }
+
+        return miss == 0;
     }
 
     /// <summary>Number of chunks of <paramref name="chunkBytes"/> bytes (a multiple of 8) the bit array exports to.</summary>
@@ -158,9 +160,9 @@ public sealed class BloomFilter
     public void UnionWith(BloomFilter other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.BitCount != BitCount || other.HashCount != HashCount)
+        if (other.BitCount != BitCount)
         {
-            throw new ArgumentException("Only filters of the same size and hash count can be united.", nameof(other));
+            throw new ArgumentException("Only filters of the same size can be united.", nameof(other));
         }
 
         for (var i = 0; i < _words.Length; i++)
@@ -172,12 +174,7 @@ public sealed class BloomFilter
     // Index of the first word of the element's block.
     private int Block(ulong hash) => (int)Math.BigMul(hash, _blockCount, out _) * WordsPerBlock;
 
-    // Bit positions inside the block are successive 9-bit slices, seven per 64 bits, independent of the block
-    // choice (in-block double hashing correlated too much for a 512-bit range).
-    // The first seven come from one multiplication: bit j of the product depends on the hash's bits 0..j, which
-    // the block choice (its top bits) does not fix; later ones from a full re-mix.
-    private static ulong Positions(ulong hash, int i) =>
-        i == 0 ? hash * SecondHashSalt : StableHash.Mix(hash ^ ((ulong)(i + 1) * SecondHashSalt));
+    private static ulong LaneBit(ulong product, int lane) => 1UL << (int)((product >> (16 + (6 * lane))) & 63);
 
     private static void CheckChunkBytes(int chunkBytes)
     {

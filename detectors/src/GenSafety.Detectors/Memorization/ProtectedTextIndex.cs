@@ -58,7 +58,7 @@ public sealed class ProtectedTextIndex
     public long Version { get; internal set; }
 
     /// <summary>Expected false-positive rate of one lookup now (from the fill), before attribution's confirmation.</summary>
-    public double EstimatedFalsePositiveRate => BloomSizing.FalsePositiveRate(Filter.BitCount, NgramCount, Filter.HashCount);
+    public double EstimatedFalsePositiveRate => BloomSizing.FalsePositiveRate(Filter.BitCount, NgramCount);
 
     /// <summary>Normalises and indexes a protected document; returns the number of n-grams it added.</summary>
     public int AddDocument(string id, string text)
@@ -186,7 +186,6 @@ public sealed class ProtectedTextIndex
     internal static BloomFilter CreateFilter(ProtectedTextIndexOptions options)
     {
         CheckOptions(options);
-        var bits = BloomSizing.Bits(options.ExpectedNgrams, options.FalsePositiveRate);
-        return new BloomFilter(bits, BloomSizing.HashCount((double)bits / options.ExpectedNgrams));
+        return new BloomFilter(BloomSizing.Bits(options.ExpectedNgrams, options.FalsePositiveRate));
     }
 }

@@ -7,9 +7,9 @@ namespace GenSafety.Detectors.Memorization;
 /// chunked storage such as Redis strings), and loads it back. The header records everything that must agree for
 /// the bits to mean the same thing (n-gram width, hash algorithm, hash count, normaliser fingerprint, size) and a
 /// checksum of the bits; a load that disagrees is refused with <see cref="InvalidDataException"/>. The document
-/// attribution map travels separately (<see cref="DocumentAttribution.Serialize"/>). Format 2 stores the blocked
-/// <see cref="BloomFilter"/>; a format 1 snapshot (the earlier unblocked layout) is converted on load by re-adding
-/// the n-gram hashes of its complete attribution map, and refused without one.
+/// attribution map travels separately (<see cref="DocumentAttribution.Serialize"/>). Format 3 stores the split-block
+/// <see cref="BloomFilter"/>; a format 1 or 2 snapshot (the earlier unblocked and blocked layouts) is converted on
+/// load by re-adding the n-gram hashes of its complete attribution map, and refused without one.
 /// </summary>
 public static class ProtectedTextIndexSnapshot
 {
@@ -20,10 +20,11 @@ public static class ProtectedTextIndexSnapshot
     public const int DefaultChunkBytes = 1 << 20;
 
     private const uint Magic = 0x494E5347; // "GSNI" little-endian
-    // 2: blocked Bloom layout (all k bits of an n-gram in one 512-bit block). 1 was the unblocked layout, whose
-    // bits cannot be rearranged without the n-grams themselves.
-    private const ushort FormatVersion = 2;
+    // 3: split-block Bloom layout (one bit per 64-bit lane of one 512-bit block). 1 was the unblocked layout and 2
+    // the blocked one (k bits anywhere in the block); neither's bits can be rearranged without the n-grams themselves.
+    private const ushort FormatVersion = 3;
     private const ushort UnblockedFormatVersion = 1;
+    private const ushort BlockedFormatVersion = 2;
     private const ushort HashVersion = 1;
 
     /// <summary>The header describing <paramref name="index"/> cut into chunks of <paramref name="chunkBytes"/>.</summary>
@@ -36,7 +37,7 @@ public static class ProtectedTextIndexSnapshot
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], FormatVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], HashVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], (ushort)index.NgramWidth);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], (ushort)index.Filter.HashCount);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], (ushort)BloomFilter.HashCount);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], index.Options.Normalizer.Fingerprint);
         BinaryPrimitives.WriteInt64LittleEndian(span[16..], index.Filter.BitCount);
         BinaryPrimitives.WriteInt64LittleEndian(span[24..], index.NgramCount);
@@ -66,7 +67,7 @@ public static class ProtectedTextIndexSnapshot
 
         var format = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
         var hash = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
-        if (format is not (FormatVersion or UnblockedFormatVersion) || hash != HashVersion)
+        if (format is not (FormatVersion or UnblockedFormatVersion or BlockedFormatVersion) || hash != HashVersion)
         {
             throw new InvalidDataException($"Protected-text index format {format}/hash {hash} is not supported (expected {FormatVersion}/{HashVersion}).");
         }
@@ -95,9 +96,10 @@ public static class ProtectedTextIndexSnapshot
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(chunks);
         var h = ReadHeader(header);
-        if (BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) == UnblockedFormatVersion)
+        var format = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+        if (format != FormatVersion)
         {
-            return ConvertUnblocked(options, h, attribution);
+            return ConvertEarlierLayout(options, h, format, attribution);
         }
 
         if (h.NgramWidth != options.NgramWidth || h.NormalizerFingerprint != options.Normalizer.Fingerprint)
@@ -106,7 +108,7 @@ public static class ProtectedTextIndexSnapshot
                 $"The stored index was built with n-gram width {h.NgramWidth} and normaliser {h.NormalizerFingerprint:x}; this gateway uses {options.NgramWidth} and {options.Normalizer.Fingerprint:x}.");
         }
 
-        if (h.HashCount is < 1 or > 64 || h.BitCount < BloomFilter.BlockBits || h.BitCount % BloomFilter.BlockBits != 0
+        if (h.HashCount != BloomFilter.HashCount || h.BitCount < BloomFilter.BlockBits || h.BitCount % BloomFilter.BlockBits != 0
             || h.BitCount > BloomFilter.MaxBitCount
             || h.ChunkBytes < 8 || h.ChunkBytes % 8 != 0)
         {
@@ -120,7 +122,7 @@ public static class ProtectedTextIndexSnapshot
             throw new InvalidDataException($"The stored index has {chunks.Count} chunks; its header says {h.ChunkCount} and its size {expectedChunks}.");
         }
 
-        var filter = new BloomFilter(h.BitCount, h.HashCount);
+        var filter = new BloomFilter(h.BitCount);
 
         for (var i = 0; i < chunks.Count; i++)
         {
@@ -140,10 +142,10 @@ public static class ProtectedTextIndexSnapshot
         };
     }
 
-    // Format 1's bits cannot be rearranged into blocks, but a complete attribution map holds the hash of every
-    // indexed n-gram, which is all a new filter needs.
-    private static ProtectedTextIndex ConvertUnblocked(
-        ProtectedTextIndexOptions options, ProtectedTextIndexSnapshotHeader h, DocumentAttribution? attribution)
+    // Earlier layouts' bits cannot be rearranged, but a complete attribution map holds the hash of every indexed
+    // n-gram, which is all a new filter needs.
+    private static ProtectedTextIndex ConvertEarlierLayout(
+        ProtectedTextIndexOptions options, ProtectedTextIndexSnapshotHeader h, ushort format, DocumentAttribution? attribution)
     {
         if (h.NgramWidth != options.NgramWidth || h.NormalizerFingerprint != options.Normalizer.Fingerprint)
         {
@@ -154,7 +156,7 @@ public static class ProtectedTextIndexSnapshot
         if (attribution is not { IsComplete: true } || attribution.Count == 0 && h.NgramCount > 0)
         {
             throw new InvalidDataException(
-                $"The stored index is format {UnblockedFormatVersion} (an unblocked Bloom filter), which this version converts only from a complete attribution map, and none came with it; re-add the protected documents to rebuild the index in format {FormatVersion}.");
+                $"The stored index is format {format} (an earlier Bloom layout), which this version converts only from a complete attribution map, and none came with it; re-add the protected documents to rebuild the index in format {FormatVersion}.");
         }
 
         var index = new ProtectedTextIndex(options, ProtectedTextIndex.CreateFilter(options), attribution)
