@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Streaming;
+using GenSafety.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Proxy;
@@ -40,8 +41,24 @@ internal sealed partial class StreamResponseHandler
             ReaderOptions = _readerOptions,
             Logger = _logger,
         };
+        using var span = GatewayTracing.Start(GatewayTracing.Stream);
+        var pumpStart = timing.Elapsed;
         var result = await SseStreamPump.RunAsync(body, context.Response.Body, sessions, options, context.RequestAborted);
         timing.AddUpstream(result.UpstreamWaitTime);
+        if (result.TimeToFirstEvent is { } first)
+        {
+            timing.TimeToFirstToken = pumpStart + first;
+        }
+
+        span?.SetTag("gensafety.stream.outcome", result.Outcome.ToString());
+        span?.SetTag("gensafety.stream.events_out", result.EventsOut);
+        span?.SetTag("gensafety.transforms", string.Join(',', sessions.Select(s => s.GetType().Name)));
+        if (result.EndReason is { } ended)
+        {
+            span?.SetTag("gensafety.transform", ended.Transform);
+            span?.SetTag("gensafety.stream.end_code", ended.Code);
+        }
+
         if (result.ClientDisconnected)
         {
             LogClientDisconnected(_logger, routeKind);
