@@ -34,7 +34,6 @@ ENTRYPOINT ["dotnet", "GenSafety.Gateway.dll"]
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS aspnet
 FROM nvidia/cuda:13.0.0-cudnn-runtime-ubuntu24.04 AS runtime-gpu
 ENV DOTNET_ROOT=/usr/share/dotnet \
-    ASPNETCORE_HTTP_PORTS= \
     DOTNET_RUNNING_IN_CONTAINER=true
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates libicu74 tzdata \
