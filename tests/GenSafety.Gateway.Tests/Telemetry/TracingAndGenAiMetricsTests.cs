@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using GenSafety.Gateway.Telemetry;
 using GenSafety.Gateway.Tests.TestHosts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenSafety.Gateway.Tests.Telemetry;
 
@@ -20,12 +21,12 @@ public sealed class TracingAndGenAiMetricsTests
     };
 
     [Fact]
-    public async Task Requests_produce_identity_admission_upstream_and_stream_spans_and_batches_their_own()
+    public async Task Requests_produce_step_spans_in_the_callers_trace_and_batches_their_own()
     {
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == GatewayTracing.SourceName,
+            ShouldListenTo = source => source.Name is GatewayTracing.SourceName or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
@@ -33,42 +34,57 @@ public sealed class TracingAndGenAiMetricsTests
         await using var model = await ReferenceModelHost.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(model.Url);
         using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+        // Other tests run gateways in this process too: only spans of this trace are ours.
+        var traceId = ActivityTraceId.CreateRandom();
+        var callerSpanId = ActivitySpanId.CreateRandom();
+        client.DefaultRequestHeaders.Add("traceparent", $"00-{traceId}-{callerSpanId}-01");
 
         (await client.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false))).EnsureSuccessStatusCode();
         using var streamed = await client.PostAsJsonAsync("/v1/chat/completions", Chat(stream: true));
         await streamed.Content.ReadAsStringAsync();
-
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!spans.Any(s => s.OperationName == GatewayTracing.DetectionBatch) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        var names = spans.Select(s => s.OperationName).ToHashSet();
-        Assert.Contains(GatewayTracing.Identity, names);
-        Assert.Contains(GatewayTracing.Admission, names);
-        Assert.Contains(GatewayTracing.Upstream, names);
-        Assert.Contains(GatewayTracing.Stream, names);
-        Assert.Contains(GatewayTracing.DetectionBatch, names);
-        var identity = spans.First(s => s.OperationName == GatewayTracing.Identity);
-        var admission = spans.First(s => s.OperationName == GatewayTracing.Admission);
-        // Steps are siblings, not nested inside one another.
-        Assert.NotEqual(identity.SpanId, admission.ParentSpanId);
-        Assert.Equal(true, identity.GetTagItem("gensafety.authenticated"));
-        Assert.Equal(0, admission.GetTagItem("gensafety.level"));
-        Assert.Equal("Completed", spans.First(s => s.OperationName == GatewayTracing.Stream).GetTagItem("gensafety.stream.outcome"));
-        Assert.Null(spans.First(s => s.OperationName == GatewayTracing.DetectionBatch).Parent);
+        var mine = spans.Where(s => s.TraceId == traceId).ToArray();
+        // The gateway's server spans continue the caller's span (the reference model's, also in this process, do not).
+        var servers = mine.Where(s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == callerSpanId).ToArray();
+        var seen = string.Join(", ", mine.Select(s => $"{s.Source.Name}/{s.OperationName}/{s.ParentSpanId}/{s.SpanId}"));
+        Assert.True(servers.Length == 2, seen);
+        foreach (var step in new[] { GatewayTracing.Identity, GatewayTracing.Admission, GatewayTracing.Upstream })
+        {
+            // One per request, each a child of its request's server span: the steps are siblings, not nested.
+            var stepSpans = mine.Where(s => s.OperationName == step).ToArray();
+            Assert.True(stepSpans.Length == 2, $"{step}: {seen}");
+            Assert.All(stepSpans, s => Assert.Contains(servers, server => server.SpanId == s.ParentSpanId));
+        }
+
+        Assert.All(mine.Where(s => s.OperationName == GatewayTracing.Identity), s => Assert.Equal(true, s.GetTagItem("gensafety.authenticated")));
+        Assert.All(mine.Where(s => s.OperationName == GatewayTracing.Admission), s => Assert.Equal(0, s.GetTagItem("gensafety.level")));
+        Assert.Equal("Completed", Assert.Single(mine, s => s.OperationName == GatewayTracing.Stream).GetTagItem("gensafety.stream.outcome"));
+        Assert.All(servers, s => Assert.Equal("chat", s.GetTagItem("gen_ai.operation.name")));
+        Assert.All(servers, s => Assert.Equal("reference-ngram", s.GetTagItem("gen_ai.request.model")));
+        Assert.All(servers, s => Assert.True(s.GetTagItem("gen_ai.usage.output_tokens") is long n && n > 0));
+        Assert.All(servers, s => Assert.Null(s.GetTagItem("gensafety.client")));
+        Assert.Contains(spans, s => s.OperationName == GatewayTracing.DetectionBatch && s.Parent is null && s.ParentSpanId == default);
     }
 
     [Fact]
     public async Task A_stream_records_token_usage_time_to_first_token_and_time_per_output_token()
     {
+        await using var model = await ReferenceModelHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(model.Url);
+        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
+        // Only this gateway's meters (other tests' gateways run in the same process): a DI meter's scope is its factory.
+        var factory = gateway.Services.GetRequiredService<IMeterFactory>();
         var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == GenAiMetrics.MeterName)
+                if (instrument.Meter.Name == GenAiMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -77,14 +93,12 @@ public sealed class TracingAndGenAiMetricsTests
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags))));
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags))));
         listener.Start();
-        await using var model = await ReferenceModelHost.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(model.Url);
-        using var client = gateway.PublicWithKey(await gateway.CreateClientKeyAsync());
 
         using var streamed = await client.PostAsJsonAsync("/v1/chat/completions", Chat(stream: true));
         await streamed.Content.ReadAsStringAsync();
         var watch = Stopwatch.StartNew();
-        while (!measurements.Any(m => m.Instrument == "gen_ai.server.request.duration") && watch.Elapsed < TimeSpan.FromSeconds(5))
+        // Time per output token is the last of the four recorded at the end of the request.
+        while (!measurements.Any(m => m.Instrument == "gen_ai.server.time_per_output_token") && watch.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(20);
         }
