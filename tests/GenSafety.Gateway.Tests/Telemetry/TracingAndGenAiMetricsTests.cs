@@ -63,7 +63,9 @@ public sealed class TracingAndGenAiMetricsTests
 
         Assert.All(mine.Where(s => s.OperationName == GatewayTracing.Identity), s => Assert.Equal(true, s.GetTagItem("gensafety.authenticated")));
         Assert.All(mine.Where(s => s.OperationName == GatewayTracing.Admission), s => Assert.Equal(0, s.GetTagItem("gensafety.level")));
-        Assert.Equal("Completed", Assert.Single(mine, s => s.OperationName == GatewayTracing.Stream).GetTagItem("gensafety.stream.outcome"));
+        var stream = Assert.Single(mine, s => s.OperationName == GatewayTracing.Stream);
+        Assert.Equal("Completed", stream.GetTagItem("gensafety.stream.outcome"));
+        Assert.Contains("usage", (string)stream.GetTagItem("gensafety.transforms")!, StringComparison.Ordinal);
         Assert.All(servers, s => Assert.Equal("chat", s.GetTagItem("gen_ai.operation.name")));
         Assert.All(servers, s => Assert.Equal("reference-ngram", s.GetTagItem("gen_ai.request.model")));
         Assert.All(servers, s => Assert.True(s.GetTagItem("gen_ai.usage.output_tokens") is long n && n > 0));
