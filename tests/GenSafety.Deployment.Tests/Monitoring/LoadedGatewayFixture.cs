@@ -13,7 +13,8 @@ namespace GenSafety.Deployment.Tests.Monitoring;
 /// <summary>
 /// A gateway on real Redis in front of the reference model, with every protection on (MiniLM embeddings, watermarks,
 /// leak filter, enforcement ladder), put under mixed load — benign traffic on every route, streams, clients pinned at
-/// L1 to L4, a solved proof-of-work, verifications, verbatim member copies, a detection queue small enough to shed —
+/// L1 to L4, a solved proof-of-work, verifications, verbatim copies, a route whose upstream refuses connections, a
+/// detection queue small enough to shed —
 /// while a real Prometheus scrapes its admin port every second.
 /// </summary>
 public sealed class LoadedGatewayFixture : IAsyncLifetime
@@ -21,6 +22,7 @@ public sealed class LoadedGatewayFixture : IAsyncLifetime
     public const string Job = "gensafety-gateway";
     private const int Rounds = 4;
     private const string LeakTenant = "leaks";
+    private const string UnreachablePath = "/v1/unreachable/completions";
 
     private readonly SharedRedisFixture _redis = new();
     private ReferenceModelHost? _model;
@@ -52,6 +54,11 @@ public sealed class LoadedGatewayFixture : IAsyncLifetime
             "--GenSafety:Enforcement:ProofOfWork:MaxBits=8",
             "--GenSafety:Enforcement:Risk:MinDelay=00:00:00.020",
             "--GenSafety:Enforcement:Risk:MaxDelay=00:00:00.050",
+            // A route to an upstream that refuses connections: the 502s the upstream-error panels and alert read.
+            "--ReverseProxy:Routes:unreachable:ClusterId=unreachable",
+            $"--ReverseProxy:Routes:unreachable:Match:Path={UnreachablePath}",
+            "--ReverseProxy:Routes:unreachable:Metadata:GenSafety.RouteKind=completions",
+            $"--ReverseProxy:Clusters:unreachable:Destinations:closed:Address=http://127.0.0.1:{FreePort.Next()}/",
         ]);
         Prometheus = await PrometheusServer.StartAsync(new Uri(_gateway.AdminUrl).Authority, Job);
         // Prometheus hands new targets to its scrapers only every few seconds: the load must start after the first
@@ -135,6 +142,7 @@ public sealed class LoadedGatewayFixture : IAsyncLifetime
                     await SendAsync(c, "/v1/chat/completions", Chat("Tell me about the river", stream: true));
                     await SendAsync(c, "/v1/completions", new { model = "reference-ngram", prompt = "Once upon a time", max_tokens = 24 });
                     await SendAsync(c, "/v1/embeddings", new { model = "reference-minilm", input = new[] { "first text", "second text" } });
+                    await SendAsync(c, UnreachablePath, new { model = "reference-ngram", prompt = "Hello", max_tokens = 4 });
                     if (Text(answer) is { Length: > 0 } text)
                     {
                         await SendAsync(c, "/v1/verify/text", new { text });

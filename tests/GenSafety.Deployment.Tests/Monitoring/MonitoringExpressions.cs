@@ -9,9 +9,15 @@ namespace GenSafety.Deployment.Tests.Monitoring;
 /// <param name="Source">Where it is used (dashboard/panel or rule).</param>
 /// <param name="Expression">The PromQL text.</param>
 /// <param name="IsAlert">Whether it is an alert rule (whose result is empty while it does not fire).</param>
-public sealed record MonitoringExpression(string Source, string Expression, bool IsAlert)
+public sealed partial record MonitoringExpression(string Source, string Expression, bool IsAlert)
 {
     public override string ToString() => Source;
+
+    /// <summary>The expression without its threshold comparisons: what an alert compares, which has data while the alert is quiet.</summary>
+    public string WithoutThresholds() => Threshold().Replace(Expression, string.Empty);
+
+    [GeneratedRegex(@"\s*(?:>=|<=|==|!=|>|<)\s*[0-9][0-9.eE+-]*")]
+    private static partial Regex Threshold();
 }
 
 /// <summary>Every PromQL expression shipped in the chart's dashboards and alert rules.</summary>

@@ -4,8 +4,8 @@ namespace GenSafety.Deployment.Tests.Monitoring;
 
 /// <summary>
 /// Every PromQL expression of the dashboards and alert rules, evaluated by a real Prometheus that scraped a loaded
-/// gateway: each parses and evaluates; each dashboard query returns series; each metric an expression reads exists
-/// (or, for the few that only appear when something fails, is at least documented).
+/// gateway: each parses and evaluates; each dashboard query, and what each alert compares, returns series; each metric an
+/// expression reads exists (or, for the few that only appear when something fails, is at least documented).
 /// </summary>
 public sealed class PrometheusQueryTests : IClassFixture<LoadedGatewayFixture>
 {
@@ -29,9 +29,17 @@ public sealed class PrometheusQueryTests : IClassFixture<LoadedGatewayFixture>
         var (status, error, result) = await _fixture.Prometheus.QueryAsync(expression.Expression);
 
         Assert.True(status == "success", $"{expression.Source}: {error}");
+        var readsFailureOnly = MonitoringExpressions.MetricNames(expression.Expression).Any(FailureOnlyMetrics.Contains);
         if (!expression.IsAlert)
         {
             Assert.True(result.Length > 0, $"{expression.Source} returned no series: {expression.Expression}; the gateway exports {await ExportedAsync()}");
+        }
+        else if (!readsFailureOnly)
+        {
+            // A quiet alert returns nothing; what it compares must still have data.
+            var compared = expression.WithoutThresholds();
+            var (_, _, values) = await _fixture.Prometheus.QueryAsync(compared);
+            Assert.True(values.Length > 0, $"{expression.Source}: {compared} returned no series");
         }
 
         foreach (var metric in MonitoringExpressions.MetricNames(expression.Expression).Where(m => !FailureOnlyMetrics.Contains(m)))
