@@ -60,6 +60,23 @@ ensure_redis() {
     command -v redis-server >/dev/null 2>&1 || die "redis-server is still not on PATH after installing it"
 }
 
+# promtool and prometheus (the deployment tests evaluate the dashboards' and alerts' PromQL on a real Prometheus).
+# The Debian package also enables a prometheus service; the tests run their own process and never use it.
+ensure_prometheus() {
+    command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 && return 0
+    say "installing prometheus (prometheus, promtool)"
+    apt_install prometheus
+    command -v promtool >/dev/null 2>&1 || die "promtool is still not on PATH after installing prometheus"
+}
+
+# yamllint checks the Helm chart's plain YAML.
+ensure_yamllint() {
+    command -v yamllint >/dev/null 2>&1 && return 0
+    say "installing yamllint"
+    apt_install yamllint
+    command -v yamllint >/dev/null 2>&1 || die "yamllint is still not on PATH after installing it"
+}
+
 # --- Redis --------------------------------------------------------------------------------------------
 
 port_in_use() {
@@ -149,6 +166,8 @@ trx_attr() {
 
 ensure_dotnet
 ensure_redis
+ensure_prometheus
+ensure_yamllint
 
 mapfile -t PROJECTS < <(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
 [ "${#PROJECTS[@]}" -gt 0 ] || die "no test projects found under tests/*/"

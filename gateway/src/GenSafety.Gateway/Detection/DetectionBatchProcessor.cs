@@ -3,6 +3,7 @@ using System.Text.Json;
 using GenSafety.Gateway.Detection.Campaigns;
 using GenSafety.Gateway.Detection.Sybil;
 using GenSafety.Gateway.State;
+using GenSafety.Gateway.Telemetry;
 
 namespace GenSafety.Gateway.Detection;
 
@@ -20,13 +21,25 @@ internal sealed class DetectionBatchProcessor(
     public async Task ProcessAsync(IReadOnlyList<QueryObservation> batch, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
+        using var span = GatewayTracing.Start(GatewayTracing.DetectionBatch);
+        span?.SetTag("gensafety.detection.batch_size", batch.Count);
         try
         {
             var clients = ClientBatch.Group(Read(batch));
+            span?.SetTag("gensafety.detection.clients", clients.Count);
             if (clients.Count > 0 && detectors.Active.Count > 0)
             {
-                await embedding.EmbedAsync(clients, cancellationToken);
-                var results = await runner.RunAsync(clients, cancellationToken);
+                using (GatewayTracing.Start(GatewayTracing.DetectionEmbed))
+                {
+                    await embedding.EmbedAsync(clients, cancellationToken);
+                }
+
+                DetectorResult?[][] results;
+                using (GatewayTracing.Start(GatewayTracing.DetectionDetectors))
+                {
+                    results = await runner.RunAsync(clients, cancellationToken);
+                }
+
                 await risk.WriteAsync(clients, results, cancellationToken);
                 await campaigns.TrackAsync(clients, cancellationToken);
                 await sybil.RecordAsync(clients, cancellationToken);
@@ -34,6 +47,7 @@ internal sealed class DetectionBatchProcessor(
         }
         catch (StateStoreUnavailableException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, DetectionStages.State);
             metrics.Error(DetectionStages.State);
             DetectionLog.StateUnavailable(logger, batch.Count, ex);
         }

@@ -1,4 +1,5 @@
 using GenSafety.Gateway.Errors;
+using GenSafety.Gateway.Telemetry;
 using Microsoft.Net.Http.Headers;
 
 namespace GenSafety.Gateway.Identity;
@@ -22,7 +23,14 @@ internal sealed partial class IdentityMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (await AuthenticateOrRejectAsync(context, _authenticator, _logger) is { } identity)
+        ClientIdentity? identity;
+        using (var span = GatewayTracing.Start(GatewayTracing.Identity))
+        {
+            identity = await AuthenticateOrRejectAsync(context, _authenticator, _logger);
+            span?.SetTag("gensafety.authenticated", identity is not null);
+        }
+
+        if (identity is not null)
         {
             context.Features.Set(identity);
             await _next(context);

@@ -36,6 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<AdminAuthenticationFilter>();
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<GenAiMetrics>();
+        services.AddGatewayOpenTelemetry(configuration);
 
         services.AddSingleton<JsonResponseHandler>();
         services.AddSingleton<StreamResponseHandler>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Requests;
+using GenSafety.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Proxy;
@@ -105,7 +106,13 @@ internal sealed partial class JsonResponseHandler
                 continue;
             }
 
-            await transform.ApplyAsync(transformContext, context.RequestAborted);
+            using (var span = GatewayTracing.Start(GatewayTracing.Transform))
+            {
+                span?.SetTag("gensafety.transform", transform.Name);
+                await transform.ApplyAsync(transformContext, context.RequestAborted);
+                span?.SetTag("gensafety.blocked", transformContext.Blocked is not null);
+            }
+
             if (transformContext.Blocked is { } blocked)
             {
                 LogBlocked(_logger, blocked.Transform, blocked.Code);

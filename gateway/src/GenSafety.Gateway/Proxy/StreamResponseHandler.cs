@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using GenSafety.Gateway.Streaming;
+using GenSafety.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Proxy;
@@ -25,7 +27,8 @@ internal sealed partial class StreamResponseHandler
 
     public async Task HandleAsync(HttpContext context, HttpResponseMessage upstream, string routeKind)
     {
-        var sessions = BeginSessions(new StreamTransformContext(context, routeKind));
+        using var span = GatewayTracing.Start(GatewayTracing.Stream);
+        var sessions = BeginSessions(new StreamTransformContext(context, routeKind), span);
         context.Response.ContentLength = null;
         context.Response.Headers.ContentLength = null;
         // Proxies in front of us must not buffer the stream either.
@@ -40,8 +43,22 @@ internal sealed partial class StreamResponseHandler
             ReaderOptions = _readerOptions,
             Logger = _logger,
         };
+        var pumpStart = timing.Elapsed;
         var result = await SseStreamPump.RunAsync(body, context.Response.Body, sessions, options, context.RequestAborted);
         timing.AddUpstream(result.UpstreamWaitTime);
+        if (result.TimeToFirstEvent is { } first)
+        {
+            timing.TimeToFirstToken = pumpStart + first;
+        }
+
+        span?.SetTag("gensafety.stream.outcome", result.Outcome.ToString());
+        span?.SetTag("gensafety.stream.events_out", result.EventsOut);
+        if (result.EndReason is { } ended)
+        {
+            span?.SetTag("gensafety.transform", ended.Transform);
+            span?.SetTag("gensafety.stream.end_code", ended.Code);
+        }
+
         if (result.ClientDisconnected)
         {
             LogClientDisconnected(_logger, routeKind);
@@ -56,15 +73,22 @@ internal sealed partial class StreamResponseHandler
         }
     }
 
-    private List<IStreamTransformSession> BeginSessions(StreamTransformContext context)
+    private List<IStreamTransformSession> BeginSessions(StreamTransformContext context, Activity? span)
     {
         var sessions = new List<IStreamTransformSession>(_transforms.Length);
+        var names = span is null ? null : new List<string>(_transforms.Length);
         foreach (var transform in _transforms)
         {
             if (transform.Begin(context) is { } session)
             {
                 sessions.Add(session);
+                names?.Add(transform.Name);
             }
+        }
+
+        if (span is not null && names is not null)
+        {
+            span.SetTag("gensafety.transforms", string.Join(',', names));
         }
 
         return sessions;

@@ -23,6 +23,9 @@ public sealed class UpstreamTiming
     /// <summary>Total upstream wait so far.</summary>
     public TimeSpan Upstream => TimeSpan.FromTicks(Interlocked.Read(ref _upstreamTicks) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
 
+    /// <summary>For streamed responses: time from the start of the request to the first data event written to the client.</summary>
+    public TimeSpan? TimeToFirstToken { get; set; }
+
     /// <summary>Time since the gateway started handling the request.</summary>
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(StartTimestamp);
 

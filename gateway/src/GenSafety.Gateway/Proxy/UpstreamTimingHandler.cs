@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenSafety.Gateway.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace GenSafety.Gateway.Proxy;
@@ -12,10 +13,18 @@ internal sealed class UpstreamTimingHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        using var span = GatewayTracing.Start(GatewayTracing.Upstream);
         var start = Stopwatch.GetTimestamp();
         try
         {
-            return await base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            span?.SetTag("http.response.status_code", (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
         }
         finally
         {

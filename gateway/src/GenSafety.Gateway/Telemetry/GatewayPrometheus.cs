@@ -13,6 +13,9 @@ public static class GatewayPrometheus
         0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
     ];
 
+    // Scores and risks lie in [0, 1]; the enforcement thresholds sit between 0.3 and 0.9.
+    private static readonly double[] RatioBuckets = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1];
+
     /// <summary>Prefix of the meters exported (every area's meter is named <c>GenSafety.*</c>).</summary>
     public const string MeterPrefix = "GenSafety.";
 
@@ -42,8 +45,13 @@ public static class GatewayPrometheus
             // gensafety.gateway.* already records and cost CPU on every request.
             options.InstrumentFilterPredicate = instrument =>
                 instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) || instrument.Meter.Name == RuntimeMeter;
-            options.ResolveHistogramBuckets = instrument =>
-                instrument.Unit == "s" ? LatencyBuckets : Histogram.ExponentialBuckets(1, 2, 16);
+            options.ResolveHistogramBuckets = instrument => instrument.Unit switch
+            {
+                "s" => LatencyBuckets,
+                "1" => RatioBuckets,
+                "{token}" => GenAiMetrics.TokenBuckets,
+                _ => Histogram.ExponentialBuckets(1, 2, 16),
+            };
         });
 
         // The adapter starts listening to meters only at the first collection; without this, everything measured

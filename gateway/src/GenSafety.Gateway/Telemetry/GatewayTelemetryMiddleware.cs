@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GenSafety.Gateway.Proxy;
 
 namespace GenSafety.Gateway.Telemetry;
@@ -15,11 +16,13 @@ internal sealed class GatewayTelemetryMiddleware
 
     private readonly RequestDelegate _next;
     private readonly GatewayMetrics _metrics;
+    private readonly GenAiMetrics _genAi;
 
-    public GatewayTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics)
+    public GatewayTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics, GenAiMetrics genAi)
     {
         _next = next;
         _metrics = metrics;
+        _genAi = genAi;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -38,7 +41,14 @@ internal sealed class GatewayTelemetryMiddleware
         }
         finally
         {
-            _metrics.RequestFinished(RouteKindMetadata.Of(context), context.Response.StatusCode, timing.Elapsed, timing.Upstream, timing.Overhead, timing.Forwarded);
+            var route = RouteKindMetadata.Of(context);
+            var usage = context.Features.Get<TokenUsage>();
+            _metrics.RequestFinished(route, context.Response.StatusCode, timing.Elapsed, timing.Upstream, timing.Overhead, timing.Forwarded);
+            _genAi.RequestFinished(route, context.Response.StatusCode, timing, usage);
+            if (Activity.Current is { IsAllDataRequested: true } span)
+            {
+                GenAiSpanAttributes.Add(span, context, route, usage, timing);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GenSafety.Gateway.Enforcement.Degrade;
 using GenSafety.Gateway.Enforcement.Levels;
@@ -7,6 +8,7 @@ using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.State;
+using GenSafety.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Enforcement.Admission;
@@ -89,7 +91,7 @@ internal sealed partial class AdmissionMiddleware
         IReadOnlyList<EnforcementActions> table;
         try
         {
-            (decision, limits, table) = await AdmitAsync(context, identity, request, route, proofInput);
+            (decision, limits, table) = await AdmitTracedAsync(context, identity, request, route, proofInput);
         }
         catch (StateStoreUnavailableException ex)
         {
@@ -126,6 +128,30 @@ internal sealed partial class AdmissionMiddleware
         {
             // The client already has its answer: settle the books off its path.
             _ = SettleAsync(reservation, ActualOutputTokens(context, reservation), Usage(context, reservation));
+        }
+    }
+
+    private async Task<(AdmissionDecision, PolicyLimits, IReadOnlyList<EnforcementActions>)> AdmitTracedAsync(
+        HttpContext context, ClientIdentity identity, ProxyRequest? request, string route, ProofOfWorkProof proof)
+    {
+        using var span = GatewayTracing.Start(GatewayTracing.Admission);
+        try
+        {
+            var result = await AdmitAsync(context, identity, request, route, proof);
+            _metrics.Risk(result.Item1.Level, result.Item1.Risk);
+            if (span is not null)
+            {
+                span.SetTag("gensafety.level", (int)result.Item1.Level);
+                span.SetTag("gensafety.admitted", result.Item1.Admitted);
+                span.SetTag("gensafety.risk", result.Item1.Risk);
+            }
+
+            return result;
+        }
+        catch (StateStoreUnavailableException) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, ErrorCodes.StateStoreUnavailable);
+            throw;
         }
     }
 
@@ -186,7 +212,14 @@ internal sealed partial class AdmissionMiddleware
             return true;
         }
 
-        var shaped = _shaper.Shape(request, outcome.Degrades);
+        DegradeShapingResult shaped;
+        using (var span = GatewayTracing.Start(GatewayTracing.Shaping))
+        {
+            shaped = _shaper.Shape(request, outcome.Degrades);
+            span?.SetTag("gensafety.degrade", outcome.Degrades);
+            span?.SetTag("gensafety.rewritten", shaped.Body is not null);
+        }
+
         if (shaped.Rejection is { } rejection)
         {
             await OpenAIError.WriteAsync(context, rejection.StatusCode, rejection.Code, rejection.Message, rejection.Param);

@@ -16,6 +16,7 @@ public sealed class EnforcementMetrics
     private static readonly string[] LevelTags = ["L0", "L1", "L2", "L3", "L4"];
     private readonly Counter<long> _actions;
     private readonly Histogram<double> _delay;
+    private readonly Histogram<double> _risk;
 
     /// <summary>Creates the instruments.</summary>
     public EnforcementMetrics(IMeterFactory meterFactory)
@@ -24,6 +25,7 @@ public sealed class EnforcementMetrics
         var meter = meterFactory.Create(MeterName);
         _actions = meter.CreateCounter<long>("gensafety.enforcement.actions", unit: "{request}", description: "Enforcement actions taken on requests, by level, action and policy.");
         _delay = meter.CreateHistogram<double>("gensafety.enforcement.delay", unit: "s", description: "Delay added to requests at level L1 and above.");
+        _risk = meter.CreateHistogram<double>("gensafety.enforcement.risk", unit: "1", description: "Fused risk of the client at admission, per request, by the level it put the client at.");
     }
 
     /// <summary>Counts one action.</summary>
@@ -37,4 +39,13 @@ public sealed class EnforcementMetrics
 
     /// <summary>Records an added delay.</summary>
     public void Delay(TimeSpan delay) => _delay.Record(delay.TotalSeconds);
+
+    /// <summary>Records the fused risk a request was admitted (or refused) at.</summary>
+    public void Risk(EnforcementLevel level, double risk)
+    {
+        if (_risk.Enabled)
+        {
+            _risk.Record(risk, new KeyValuePair<string, object?>("level", LevelTags[(int)level]));
+        }
+    }
 }
