@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GenSafety.Gateway.Errors;
 using GenSafety.Gateway.Identity;
-using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.State;
 using GenSafety.Watermarking.Images;
 
@@ -24,27 +23,8 @@ internal static partial class VerificationEndpoints
         var identity = context.Features.Get<ClientIdentity>()!;
         var maxImage = schemes.Options.MaxVerifyImageBytes;
         var maxBytes = (((long)maxImage + 2) / 3 * 4) + 16_384;
-        if (context.Request.ContentLength > maxBytes)
+        if (await ReadBodyAsync(context, maxBytes) is not { } body)
         {
-            await TooLargeAsync(context);
-            return;
-        }
-
-        BoundedBody.LiftServerLimit(context);
-        byte[]? body;
-        try
-        {
-            body = await BoundedBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
-        {
-            await InvalidAsync(context, "The request body could not be read completely.", null);
-            return;
-        }
-
-        if (body is null)
-        {
-            await TooLargeAsync(context);
             return;
         }
 

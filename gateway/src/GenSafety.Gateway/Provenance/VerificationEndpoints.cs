@@ -24,27 +24,8 @@ internal static partial class VerificationEndpoints
         var identity = context.Features.Get<ClientIdentity>()!;
         var maxCharacters = schemes.Options.MaxVerifyTextCharacters;
         var maxBytes = (4L * maxCharacters) + 16_384;
-        if (context.Request.ContentLength > maxBytes)
+        if (await ReadBodyAsync(context, maxBytes) is not { } body)
         {
-            await TooLargeAsync(context);
-            return;
-        }
-
-        BoundedBody.LiftServerLimit(context);
-        byte[]? body;
-        try
-        {
-            body = await BoundedBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
-        {
-            await InvalidAsync(context, "The request body could not be read completely.", null);
-            return;
-        }
-
-        if (body is null)
-        {
-            await TooLargeAsync(context);
             return;
         }
 
@@ -129,6 +110,35 @@ internal static partial class VerificationEndpoints
 
     private static Task InvalidAsync(HttpContext context, string message, string? param)
         => OpenAIError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, message, param);
+
+    // Reads a verification body of at most maxBytes; null when the request has been answered already (413 or 400).
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long maxBytes)
+    {
+        if (context.Request.ContentLength > maxBytes)
+        {
+            await TooLargeAsync(context);
+            return null;
+        }
+
+        BoundedBody.LiftServerLimit(context);
+        byte[]? body;
+        try
+        {
+            body = await BoundedBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or EndOfStreamException)
+        {
+            await InvalidAsync(context, "The request body could not be read completely.", null);
+            return null;
+        }
+
+        if (body is null)
+        {
+            await TooLargeAsync(context);
+        }
+
+        return body;
+    }
 
     private static Task TooLargeAsync(HttpContext context)
         => OpenAIError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge, "The request body is larger than this endpoint accepts.");
