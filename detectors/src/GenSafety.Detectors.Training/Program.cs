@@ -1,3 +1,3 @@
-using TorchSharp;
-var x = torch.randn(3, 4);
-Console.WriteLine(x.sum().item<float>());
+using GenSafety.Detectors.Training.Cli;
+
+return await TrainingCommands.RunAsync(args, Console.Out, Console.Error);

@@ -18,7 +18,7 @@ public sealed class DetectionOptionsValidator : IValidateOptions<DetectionOption
     private readonly HashSet<string> _fusions;
 
     /// <summary>Creates the validator over the registered detectors and fusions.</summary>
-    public DetectionOptionsValidator(IEnumerable<DetectorRegistration> detectors, IEnumerable<IRiskFusion> fusions)
+    public DetectionOptionsValidator(IEnumerable<DetectorRegistration> detectors, IEnumerable<RiskFusionRegistration> fusions)
     {
         _detectors = [.. detectors.Select(d => d.Name)];
         _fusions = [.. fusions.Select(f => f.Name)];

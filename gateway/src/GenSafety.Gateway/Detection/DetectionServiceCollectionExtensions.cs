@@ -57,7 +57,11 @@ public static class DetectionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
                 ? ActivatorUtilities.CreateInstance<RedisDetectorStateStore>(sp)
                 : ActivatorUtilities.CreateInstance<InMemoryDetectorStateStore>(sp));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, AnalyticRiskFusion>());
+        if (!services.Any(d => d.ImplementationInstance is RiskFusionRegistration { Name: RiskFusionNames.Analytic }))
+        {
+            services.AddSingleton(new RiskFusionRegistration(RiskFusionNames.Analytic));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, AnalyticRiskFusion>());
+        }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, DetectionJsonObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, DetectionStreamTransform>());
         services.AddOptionsWithValidateOnStart<SybilLinkingOptions, SybilLinkingOptionsValidator>().Bind(configuration.GetSection(SybilLinkingOptions.SectionName));

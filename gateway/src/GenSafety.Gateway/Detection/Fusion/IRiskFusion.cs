@@ -3,7 +3,7 @@ namespace GenSafety.Gateway.Detection.Fusion;
 /// <summary>
 /// Turns the detectors' scores for one client into one risk in [0, 1] and says what each detector contributed.
 /// Chosen by name with <c>GenSafety:Detection:Fusion</c> (<see cref="RiskFusionNames"/>); registered in DI as
-/// <c>IRiskFusion</c>. Must be deterministic and cheap: it runs once per client and micro-batch.
+/// <c>IRiskFusion</c> together with its <see cref="RiskFusionRegistration"/>. Must be deterministic and cheap: it runs once per client and micro-batch.
 /// </summary>
 public interface IRiskFusion
 {

@@ -29,6 +29,7 @@ public static class LearnedScorerServiceCollectionExtensions
         services.AddSingleton(static sp => new LearnedFeatureWindows(sp.GetRequiredService<IOptions<LearnedScorerOptions>>().Value.MaxClients));
         services.AddSingleton<LearnedModelHost>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<LearnedModelHost>());
+        services.AddSingleton(new RiskFusionRegistration(RiskFusionNames.Learned));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, LearnedRiskFusion>());
         return services;
     }
