@@ -17,8 +17,8 @@ internal static class ExportParity
         var input = new float[rows * window * LearnedFeatures.Count];
         for (var i = 0; i < input.Length; i++)
         {
-            // Beyond the features' usual [0, 1] too, so that every ReLU sees both signs.
-            input[i] = (float)((random.NextDouble() * 3) - 1);
+            // Uniform over [0, 1], the range every feature is scaled to.
+            input[i] = (float)random.NextDouble();
         }
 
         var torch = network.Predict(input, rows, window, LearnedFeatures.Count);

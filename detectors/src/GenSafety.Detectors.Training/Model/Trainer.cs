@@ -121,6 +121,10 @@ internal static class Trainer
         return ([.. rows.Where(r => !held.Contains(r.Client))], [.. rows.Where(r => held.Contains(r.Client))]);
     }
 
+    // A feature (nearly) constant in training is scaled by this at most: features lie in [0, 1], and dividing by a
+    // vanishing deviation would turn float rounding into large activations.
+    private const double MinStd = 0.05;
+
     // Mean and standard deviation of each feature over every step of every window (padding included: the model sees it too).
     private static (float[] Mean, float[] Std) Moments(IReadOnlyList<DatasetRow> rows, int features)
     {
@@ -144,7 +148,7 @@ internal static class Trainer
         {
             var m = sum[f] / count;
             mean[f] = (float)m;
-            std[f] = (float)Math.Max(Math.Sqrt(Math.Max(squares[f] / count - (m * m), 0)), 1e-3);
+            std[f] = (float)Math.Max(Math.Sqrt(Math.Max(squares[f] / count - (m * m), 0)), MinStd);
         }
 
         return (mean, std);
