@@ -54,7 +54,7 @@ public sealed class DatasetFileTests
         var path = Path.Combine(Path.GetTempPath(), $"learned-{Guid.NewGuid():N}.jsonl");
         try
         {
-            File.WriteAllText(path, """{"format":"gensafety-learned-dataset","version":1,"seed":1,"size":"ci","window":8,"features":["a","b"]}""" + "\n");
+            File.WriteAllText(path, """{"format":"gensafety-learned-dataset","version":2,"seed":1,"size":"ci","window":8,"features":["a","b"]}""" + "\n");
 
             var error = Assert.Throws<InvalidDataException>(() => DatasetFile.Read(path));
 

@@ -16,7 +16,7 @@ internal static class DatasetFile
     public const string Format = "gensafety-learned-dataset";
 
     /// <summary>Format version; bump when the row layout or the feature definitions change.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Writes <paramref name="dataset"/> to <paramref name="path"/>.</summary>
     public static void Write(string path, LearnedDataset dataset)

@@ -10,7 +10,7 @@ namespace GenSafety.Detectors.Training.Model;
 /// <summary>
 /// Trains a <see cref="ScorerNetwork"/> on dataset rows: clients split into training and validation (whole clients,
 /// so that a client's steps never sit on both sides), binary cross-entropy weighted by the inverse class frequency,
-/// Adam, early stopping on the validation loss (the best epoch's weights are kept). Each epoch's losses and
+/// Adam with L2 weight decay, early stopping on the validation loss (the best epoch's weights are kept). Each epoch's losses and
 /// validation ROC AUC are logged.
 /// </summary>
 internal static class Trainer
@@ -36,7 +36,7 @@ internal static class Trainer
         var positives = train.Count(r => r.Attack);
         using var positiveWeight = tensor(new[] { (float)(train.Count - positives) / positives });
         using var loss = nn.BCEWithLogitsLoss(pos_weights: positiveWeight);
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        using var optimizer = optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var order = new Random((int)options.Seed);
         var best = double.PositiveInfinity;
         var bestEpoch = 0;

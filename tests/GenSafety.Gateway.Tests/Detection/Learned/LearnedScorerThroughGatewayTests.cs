@@ -5,6 +5,8 @@ using GenSafety.Gateway.Detection.Learned;
 using GenSafety.Gateway.Hosting;
 using GenSafety.Gateway.Tests.TestHosts;
 using Microsoft.Extensions.Options;
+using static GenSafety.Gateway.Tests.Detection.DetectionGatewayHelpers;
+using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
 
 namespace GenSafety.Gateway.Tests.Detection.Learned;
 
@@ -99,6 +101,47 @@ public sealed class LearnedScorerThroughGatewayTests : IDisposable
         Assert.Contains($"version=\"{next}\"", metrics);
         Assert.Contains("outcome=\"refused\"", metrics);
     }
+
+    [Fact]
+    public async Task LearnedFusion_LogitBiasProber_RaisedByTheModel_ChatUserStaysL0()
+    {
+        await using var upstream = await ScriptedUpstream.StartFixedAsync(Completion);
+        await using var gateway = await GatewayHost.StartAsync(upstream.Url,
+        [
+            "--GenSafety:Detection:Fusion=learned",
+            "--GenSafety:Enforcement:Risk:MinDelay=00:00:00.010",
+            "--GenSafety:Enforcement:Risk:MaxDelay=00:00:00.020",
+        ]);
+        using var prober = gateway.PublicWithKey(await CreateClientAsync(gateway, "prober"));
+        using var person = gateway.PublicWithKey(await CreateClientAsync(gateway, "person"));
+        string[] questions = ["How do tides work?", "Why is the sky blue?", "What should I cook tonight?", "How far is the moon?"];
+
+        for (var i = 0; i < 40; i++)
+        {
+            // Answered or, once the ladder acts on the prober, slowed or challenged: either way observed.
+            (await prober.PostAsync("/v1/chat/completions", Json($$"""
+                {"model":"m","max_tokens":1,"logprobs":true,"top_logprobs":5,"logit_bias":{"{{1000 + (i * 37)}}":100},"messages":[{"role":"user","content":"The capital of France is"}]}
+                """))).Dispose();
+            if (i % 4 == 0)
+            {
+                (await person.PostAsync("/v1/chat/completions", Json($$"""
+                    {"model":"m","max_tokens":300,"temperature":0.8,"messages":[{"role":"user","content":"{{questions[i / 4 % questions.Length]}} (asked {{i}})"}]}
+                    """))).EnsureSuccessStatusCode();
+            }
+        }
+
+        var detail = await WaitAsync(gateway, "prober", d => Level(d) >= 1 && Reasons(d).Any(r => r.Source == "fusion"));
+        var personDetail = await GetAsync(gateway, "/admin/clients/person");
+
+        var fused = Reasons(detail).Single(r => r.Source == "fusion");
+        Assert.StartsWith("learned model ", fused.Reason);
+        Assert.True(Level(detail) >= 1, detail.ToString());
+        Assert.Equal("L0", personDetail.GetProperty("enforcement").GetProperty("level").GetString());
+    }
+
+    private static IEnumerable<(string Source, string Reason)> Reasons(JsonElement detail)
+        => detail.GetProperty("enforcement").GetProperty("reasons").EnumerateArray()
+            .Select(r => (r.GetProperty("source").GetString()!, r.GetProperty("reason").GetString()!));
 
     [Fact]
     public async Task Start_IncompatibleModelFile_FailsWithTheReason()

@@ -3,9 +3,9 @@ using GenSafety.Gateway.Detection.Fusion;
 namespace GenSafety.Gateway.Detection.Learned;
 
 /// <summary>
-/// Each client's last <see cref="MaxWindow"/> feature steps (<see cref="LearnedFeatures"/>), oldest first, for the
-/// learned scorer's sequence model. Held in this replica's memory for at most <c>maxClients</c> clients (the least
-/// recently seen are dropped first): with several replicas each sees the steps of the micro-batches it processed, an
+/// Each client's last <see cref="MaxWindow"/> feature steps (<see cref="LearnedFeatures"/>: one per request), oldest
+/// first, for the learned scorer's sequence model, with the prompt hashes and time of its last requests. Held in
+/// this replica's memory for at most <c>maxClients</c> clients (the least recently seen are dropped first): with several replicas each sees the steps of the micro-batches it processed, an
 /// approximation of the client's whole stream that is exact with one replica or client-affine routing.
 /// </summary>
 public sealed class LearnedFeatureWindows
@@ -38,8 +38,9 @@ public sealed class LearnedFeatureWindows
     }
 
     /// <summary>
-    /// Appends <paramref name="input"/>'s step to its client's window and writes the last <paramref name="window"/>
-    /// steps, oldest first and zero-padded in front, into <paramref name="destination"/> (window × features).
+    /// Appends a step per request of <paramref name="input"/> (one step of scores alone when it has none) to its client's
+    /// window and writes the last <paramref name="window"/> steps, oldest first and zero-padded in front, into
+    /// <paramref name="destination"/> (window × features).
     /// </summary>
     public void Append(FusionInput input, int window, Span<float> destination)
     {
@@ -67,11 +68,16 @@ public sealed class LearnedFeatureWindows
             }
 
             client.LastSeen = ++_clock;
-            var step = client.Next();
-            LearnedFeatures.Step(input, client.PreviousEnd, step);
-            if (input.Events.Count > 0)
+            if (input.Events.Count == 0)
             {
-                client.PreviousEnd = input.Events[^1].At;
+                LearnedFeatures.Step(input, null, client.PreviousAt, repeated: false, client.Next(0));
+            }
+
+            foreach (var queryEvent in input.Events)
+            {
+                var repeated = client.Seen(queryEvent.PromptHash);
+                LearnedFeatures.Step(input, queryEvent, client.PreviousAt, repeated, client.Next(queryEvent.PromptHash));
+                client.PreviousAt = queryEvent.At;
             }
 
             client.CopyLast(window, destination);
@@ -91,15 +97,19 @@ public sealed class LearnedFeatureWindows
     private sealed class ClientWindow(int features)
     {
         private readonly float[] _steps = new float[MaxWindow * features];
+        private readonly ulong[] _hashes = new ulong[MaxWindow];
         private int _count;
         private int _next;
 
         public long LastSeen { get; set; }
 
-        public DateTimeOffset? PreviousEnd { get; set; }
+        public DateTimeOffset? PreviousAt { get; set; }
 
-        public Span<float> Next()
+        public bool Seen(ulong hash) => Array.IndexOf(_hashes, hash, 0, _count) >= 0;
+
+        public Span<float> Next(ulong hash)
         {
+            _hashes[_next] = hash;
             var step = _steps.AsSpan(_next * features, features);
             _next = (_next + 1) % MaxWindow;
             _count = Math.Min(_count + 1, MaxWindow);

@@ -4,10 +4,12 @@ using GenSafety.Gateway.Proxy;
 namespace GenSafety.Gateway.Detection.Learned;
 
 /// <summary>
-/// The learned scorer's features of one step (one client's share of one micro-batch): each built-in detector's score
-/// and request statistics of the step's events. The gateway computes them online and the dataset replay offline with
-/// this one function, so a model sees in serving what it saw in training. Every feature is scaled to about [0, 1];
-/// the model normalises further with constants it carries.
+/// The learned scorer's features of one step. A step is one request: the built-in detectors' scores of the
+/// micro-batch it arrived in, the client's returned-embedding coverage, and the request's own parameters and timing.
+/// Steps are per request rather than per micro-batch so that the features do not depend on how the gateway happened
+/// to batch (under load a batch holds many of a client's requests, when idle one). The gateway computes them online
+/// and the dataset replay offline with this one function, so a model sees in serving what it saw in training. Every
+/// feature is scaled to [0, 1]; the model normalises further with constants it carries.
 /// </summary>
 public static class LearnedFeatures
 {
@@ -20,17 +22,17 @@ public static class LearnedFeatures
     [
         .. Detectors.Select(d => "score:" + d),
         "embedding-coverage",
-        "log-requests",
-        "share-logit-bias",
-        "share-extreme-bias",
-        "share-logprobs",
-        "log-max-tokens",
-        "share-embeddings",
-        "log-prompt-chars",
-        "share-distinct-prompts",
-        "share-cold-sampling",
         "log-gap-seconds",
-        "log-interarrival-seconds",
+        "logit-bias",
+        "extreme-bias",
+        "log-bias-entries",
+        "logprobs",
+        "top-logprobs",
+        "log-max-tokens",
+        "embeddings",
+        "log-prompt-chars",
+        "repeated-prompt",
+        "cold-sampling",
     ];
 
     /// <summary>Number of features per step.</summary>
@@ -40,10 +42,13 @@ public static class LearnedFeatures
     private const double MaxGapSeconds = 3600;
 
     /// <summary>
-    /// Writes the features of <paramref name="input"/> into <paramref name="features"/> (length <see cref="Count"/>).
-    /// <paramref name="previousStepEnd"/> is when the client's previous step ended (null for its first step).
+    /// Writes the features of request <paramref name="queryEvent"/> (null: a step of scores alone) of
+    /// <paramref name="input"/>'s batch into <paramref name="features"/> (length <see cref="Count"/>).
+    /// <paramref name="previousAt"/> is when the client's previous request arrived (null: none known);
+    /// <paramref name="repeated"/> says whether the client sent the same prompt within its last
+/// <see cref="LearnedFeatureWindows.MaxWindow"/> requests.
     /// </summary>
-    public static void Step(FusionInput input, DateTimeOffset? previousStepEnd, Span<float> features)
+    public static void Step(FusionInput input, QueryEvent? queryEvent, DateTimeOffset? previousAt, bool repeated, Span<float> features)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (features.Length != Count)
@@ -63,40 +68,30 @@ public static class LearnedFeatures
 
         var f = Detectors.Count;
         features[f++] = (float)Math.Clamp(input.EmbeddingCoverage ?? 0, 0, 1);
-        var events = input.Events;
-        var n = Math.Max(events.Count, 1);
-        int logitBias = 0, extremeBias = 0, logprobs = 0, embeddings = 0, cold = 0;
-        double maxTokens = 0, promptChars = 0;
-        var hashes = new HashSet<ulong>();
-        foreach (var e in events)
+        var gap = previousAt is { } before && queryEvent is not null
+            ? Math.Clamp((queryEvent.At - before).TotalSeconds, 0, MaxGapSeconds)
+            : MaxGapSeconds;
+        features[f++] = Log(gap, MaxGapSeconds);
+        if (queryEvent is null)
         {
-            var p = e.Parameters;
-            logitBias += p.LogitBias.Count > 0 ? 1 : 0;
-            extremeBias += p.LogitBias.Any(static b => Math.Abs(b.Bias) >= 50) ? 1 : 0;
-            logprobs += p.Logprobs || p.TopLogprobs > 0 || p.Echo ? 1 : 0;
-            embeddings += e.RouteKind == RouteKinds.Embeddings ? 1 : 0;
-            cold += p.Temperature is { } t && t <= 0.2 ? 1 : 0;
-            maxTokens += Math.Log(1 + Math.Max(p.MaxTokens ?? 0, 0)) / Math.Log(1 + 4096.0);
-            promptChars += Math.Log(1 + e.PromptText.Length) / Math.Log(1 + 16384.0);
-            hashes.Add(e.PromptHash);
+            return;
         }
 
-        features[f++] = (float)(Math.Log(1 + events.Count) / Math.Log(1 + 256.0));
-        features[f++] = (float)logitBias / n;
-        features[f++] = (float)extremeBias / n;
-        features[f++] = (float)logprobs / n;
-        features[f++] = (float)Math.Min(maxTokens / n, 1);
-        features[f++] = (float)embeddings / n;
-        features[f++] = (float)Math.Min(promptChars / n, 1);
-        features[f++] = events.Count == 0 ? 0 : (float)hashes.Count / events.Count;
-        features[f++] = (float)cold / n;
-        var gap = previousStepEnd is { } end && events.Count > 0
-            ? Math.Clamp((events[0].At - end).TotalSeconds, 0, MaxGapSeconds)
-            : MaxGapSeconds;
-        features[f++] = (float)(Math.Log(1 + gap) / Math.Log(1 + MaxGapSeconds));
-        var span = events.Count > 1 ? Math.Clamp((events[^1].At - events[0].At).TotalSeconds, 0, MaxGapSeconds) : 0;
-        features[f] = (float)(Math.Log(1 + (span / n)) / Math.Log(1 + MaxGapSeconds));
+        var p = queryEvent.Parameters;
+        features[f++] = p.LogitBias.Count > 0 ? 1 : 0;
+        features[f++] = p.LogitBias.Any(static b => Math.Abs(b.Bias) >= 50) ? 1 : 0;
+        features[f++] = Log(p.LogitBias.Count, 300);
+        features[f++] = p.Logprobs || p.Echo ? 1 : 0;
+        features[f++] = Math.Clamp(p.TopLogprobs ?? 0, 0, 20) / 20f;
+        features[f++] = Log(Math.Max(p.MaxTokens ?? 0, 0), 4096);
+        features[f++] = queryEvent.RouteKind == RouteKinds.Embeddings ? 1 : 0;
+        features[f++] = Log(queryEvent.PromptText.Length, 16384);
+        features[f++] = repeated ? 1 : 0;
+        features[f] = p.Temperature is { } t && t <= 0.2 ? 1 : 0;
     }
+
+    // log(1 + value) / log(1 + max), clamped to [0, 1].
+    private static float Log(double value, double max) => (float)Math.Clamp(Math.Log(1 + Math.Max(value, 0)) / Math.Log(1 + max), 0, 1);
 
     private static int IndexOf(string detector)
     {

@@ -6,7 +6,7 @@ using GenSafety.Gateway.Detection.Fusion;
 namespace GenSafety.Gateway.Detection.Learned;
 
 /// <summary>
-/// The <c>learned</c> fusion: appends each client's step (<see cref="LearnedFeatures"/>) to its window
+/// The <c>learned</c> fusion: appends each client's steps (<see cref="LearnedFeatures"/>, one per request) to its window
 /// (<see cref="LearnedFeatureWindows"/>) and scores every client of the micro-batch in one run of the model in use
 /// (<see cref="LearnedModelHost"/>). The model's score is the fused risk and stands alone; each detector's
 /// contribution is its weighted score capped at that risk, so the admin API still shows which detectors fired while
@@ -17,7 +17,7 @@ public sealed class LearnedRiskFusion(LearnedModelHost host, LearnedFeatureWindo
     /// <inheritdoc />
     public string Name => RiskFusionNames.Learned;
 
-    /// <summary>Scores one set of signals as a one-step window of a client without history (no window is kept).</summary>
+    /// <summary>Scores one set of signals as a one-step window of scores alone, of a client without history (no window is kept).</summary>
     public FusedRisk Fuse(IReadOnlyList<DetectorSignal> signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
@@ -25,7 +25,7 @@ public sealed class LearnedRiskFusion(LearnedModelHost host, LearnedFeatureWindo
         return host.Use(model =>
         {
             var window = new float[model.Window * LearnedFeatures.Count];
-            LearnedFeatures.Step(input, null, window.AsSpan((model.Window - 1) * LearnedFeatures.Count));
+            LearnedFeatures.Step(input, null, null, repeated: false, window.AsSpan((model.Window - 1) * LearnedFeatures.Count));
             return Describe(input, model.Score(window, 1)[0], model.Version);
         });
     }
