@@ -77,7 +77,7 @@ public sealed class LearnedModel : IDisposable
 
         try
         {
-            var window = Check(session);
+            var window = Check(session, source);
             var version = session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(VersionKey) ?? string.Empty;
             var model = new LearnedModel(session, version, window, Convert.ToHexStringLower(SHA256.HashData(bytes)), provider, source);
             var trial = model.Score(new float[window * LearnedFeatures.Count], 1);
@@ -122,7 +122,7 @@ public sealed class LearnedModel : IDisposable
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
-    private static int Check(InferenceSession session)
+    private static int Check(InferenceSession session, string source)
     {
         var problems = new List<string>();
         var window = 0;
@@ -163,7 +163,7 @@ public sealed class LearnedModel : IDisposable
             problems.Add($"metadata '{VersionKey}' is missing");
         }
 
-        return problems.Count == 0 ? window : throw new LearnedModelException("incompatible learned-scorer model: " + string.Join("; ", problems) + ".");
+        return problems.Count == 0 ? window : throw new LearnedModelException($"{source}: incompatible learned-scorer model: " + string.Join("; ", problems) + ".");
     }
 }
 

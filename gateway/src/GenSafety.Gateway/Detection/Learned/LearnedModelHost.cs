@@ -27,6 +27,7 @@ public sealed class LearnedModelHost : IHostedService, IDisposable
     private string? _lastError;
     private (DateTime Written, long Length) _seen;
     private ITimer? _timer;
+    private int _checking;
 
     /// <summary>Creates the host; it loads nothing until started.</summary>
     public LearnedModelHost(
@@ -98,11 +99,18 @@ public sealed class LearnedModelHost : IHostedService, IDisposable
 
     /// <summary>
     /// Loads <paramref name="path"/> now if it changed since the last look; returns whether a new model is in use.
-    /// A file that cannot be read or used is refused and the model in use stays.
+    /// A file that cannot be read or used is refused and the model in use stays. Returns false at once while another
+    /// check runs.
     /// </summary>
     public bool CheckFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        // Timer callbacks may overlap when a load outlasts the interval: one check at a time.
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return false;
+        }
+
         try
         {
             var stamp = Stamp(path);
@@ -135,6 +143,10 @@ public sealed class LearnedModelHost : IHostedService, IDisposable
             _metrics.Reload(loaded: false);
             LearnedScorerLog.Refused(_logger, path, version, ex.Message);
             return false;
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
         }
     }
 
