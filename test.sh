@@ -69,11 +69,11 @@ ensure_libstdcxx() {
     strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
     command -v strings >/dev/null 2>&1 || apt_install binutils
     strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
-    grep -q '^VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null \
+    [ -f /etc/debian_version ] \
         || die "libstdc++ lacks GLIBCXX_3.4.32 (TorchSharp needs GCC 13+'s libstdc++): install it by hand"
     say "installing libstdc++6 from Debian trixie (GLIBCXX_3.4.32 for TorchSharp)"
     local mirror
-    mirror="$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -n 1 | tr -d ' ')"
+    mirror="$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -n 1 | tr -d ' ' || true)"
     mirror="${mirror:-http://deb.debian.org/debian}"
     as_root tee /etc/apt/sources.list.d/trixie.sources >/dev/null <<EOF_SOURCES
 Types: deb
