@@ -17,7 +17,7 @@ public sealed class OnnxExporterTests
         var features = LearnedFeatures.Count;
         var mean = Enumerable.Range(0, features).Select(i => 0.1f * (i % 5)).ToArray();
         var std = Enumerable.Range(0, features).Select(i => 0.2f + (0.05f * (i % 3))).ToArray();
-        return new ScorerNetwork(features, 16, mean, std);
+        return new ScorerNetwork(features, 16, mean, std, LearnedFeatures.Detectors.Count);
     }
 
     [Fact]

@@ -6,12 +6,13 @@ namespace GenSafety.Detectors.Training.Tests.Model;
 
 /// <summary>
 /// CI's short training: the <c>ci</c> dataset of seed 1, at most 25 epochs and 90 s, scored on the <c>ci</c> dataset of
-/// seed 2 (other benign clients, other attack runs). Bound: client-level ROC AUC ≥ 0.95 (the best epoch reaches about
-/// 1.0 on this data; an untrained or label-shuffled model scores about 0.5).
+/// seed 2 (other benign clients, other attack runs). Bound: client-level ROC AUC ≥ 0.99 and not below the analytic
+/// fusion's on the same clients (measured: 1.000 against 0.950); a model trained on per-client random labels, which
+/// keeps only the analytic prior's evidence and adds noise, stays below the bound.
 /// </summary>
 public sealed class TrainerTests
 {
-    public const double HeldOutAucBound = 0.95;
+    public const double HeldOutAucBound = 0.99;
 
     [Fact]
     public async Task ShortTraining_HeldOutDataset_ClientAucAboveBound()
@@ -23,7 +24,9 @@ public sealed class TrainerTests
         var scores = FamilyHoldout.Predict(result.Network, test, 8);
         var figures = ClientScores.Figures(ClientScores.Traces(test, scores), 0.001);
 
+        var analytic = ClientScores.Figures(ClientScores.Traces(test, [.. test.Select(r => r.AnalyticRisk)]), 0.001);
         Assert.True(figures.Auc >= HeldOutAucBound, $"held-out client AUC {figures.Auc:F3} < {HeldOutAucBound}");
+        Assert.True(figures.Auc >= analytic.Auc, $"held-out client AUC {figures.Auc:F3} below the analytic fusion's {analytic.Auc:F3}");
         Assert.True(result.BestEpoch >= 1);
     }
 

@@ -5,10 +5,12 @@ using GenSafety.Gateway.Detection.Learned;
 namespace GenSafety.Detectors.Training.Export;
 
 /// <summary>
-/// Writes a trained <see cref="ScorerNetwork"/> as an ONNX model (IR 8, opset 13) from its weights:
-/// <c>features</c> [batch, window, F] → Sub(mean) → Div(std) → Transpose(0, 2, 1) → Conv(kernel 3, pads 1) → Relu →
-/// ReduceMean(axis 2) → Gemm → Relu → Gemm → Sigmoid → <c>risk</c> [batch, 1]; metadata holds the version, window
-/// and feature names the gateway checks (<see cref="LearnedModel"/>). Field numbers are those of onnx.proto.
+/// Writes a trained <see cref="ScorerNetwork"/> as an ONNX model (IR 8, opset 13) from its weights. Prior:
+/// <c>features</c> → Gather(newest step) → Slice(detector scores) → ReduceProd(1 − s) (the chance no detector is
+/// right). Learned: <c>features</c> → Sub(mean) → Div(std) → Transpose(0, 2, 1) → Conv(kernel 3, pads 1) → Relu →
+/// ReduceMean(axis 2) → Gemm → Relu → Gemm → Sigmoid. <c>risk</c> [batch, 1] = 1 − prior miss × (1 − learned).
+/// Metadata holds the version, window and feature names the gateway checks (<see cref="LearnedModel"/>). Field
+/// numbers are those of onnx.proto.
 /// </summary>
 internal static class OnnxExporter
 {
@@ -19,6 +21,7 @@ internal static class OnnxExporter
     public const int Opset = 13;
 
     private const int FloatType = 1;
+    private const int Int64Type = 7;
     private const int AttributeInt = 2;
     private const int AttributeInts = 7;
 
@@ -56,7 +59,18 @@ internal static class OnnxExporter
                 Node(graph, "Gemm", ["pooled", "hidden.weight", "hidden.bias"], ["hidden"], a => Int(a, "transB", 1));
                 Node(graph, "Relu", ["hidden"], ["hidden_relu"]);
                 Node(graph, "Gemm", ["hidden_relu", "output.weight", "output.bias"], ["logit"], a => Int(a, "transB", 1));
-                Node(graph, "Sigmoid", ["logit"], [LearnedModel.OutputName]);
+                Node(graph, "Sigmoid", ["logit"], ["learned"]);
+                Node(graph, "Gather", ["features", "newest_step"], ["newest"], a => Int(a, "axis", 1));
+                Node(graph, "Slice", ["newest", "scores_start", "scores_end", "scores_axis"], ["scores"]);
+                Node(graph, "Sub", ["one", "scores"], ["detector_misses"]);
+                Node(graph, "ReduceProd", ["detector_misses"], ["prior_miss"], a =>
+                {
+                    Ints(a, "axes", [1]);
+                    Int(a, "keepdims", 1);
+                });
+                Node(graph, "Sub", ["one", "learned"], ["learned_miss"]);
+                Node(graph, "Mul", ["prior_miss", "learned_miss"], ["all_miss"]);
+                Node(graph, "Sub", ["one", "all_miss"], [LearnedModel.OutputName]);
                 graph.String(2, "learned_scorer");
                 Initializer(graph, "mean", [features], network.Mean);
                 Initializer(graph, "std", [features], network.Std);
@@ -66,6 +80,11 @@ internal static class OnnxExporter
                 Initializer(graph, "hidden.bias", [channels], hiddenBias);
                 Initializer(graph, "output.weight", [1, channels], outputWeight);
                 Initializer(graph, "output.bias", [1], outputBias);
+                Initializer(graph, "one", [], [1f]);
+                Int64Initializer(graph, "newest_step", [], [window - 1]);
+                Int64Initializer(graph, "scores_start", [1], [0]);
+                Int64Initializer(graph, "scores_end", [1], [network.ScoreFeatures]);
+                Int64Initializer(graph, "scores_axis", [1], [1]);
                 ValueInfo(graph, 11, LearnedModel.InputName, ["batch", window, features]);
                 ValueInfo(graph, 12, LearnedModel.OutputName, ["batch", 1]);
             });
@@ -124,6 +143,18 @@ internal static class OnnxExporter
             tensor.Int(2, FloatType).String(8, name).Bytes(9, BitConverter.IsLittleEndian ? raw : throw new PlatformNotSupportedException("ONNX raw_data is little-endian."));
         });
     }
+
+    private static void Int64Initializer(ProtoWriter graph, string name, long[] dims, long[] values) => graph.Message(5, tensor =>
+    {
+        foreach (var dim in dims)
+        {
+            tensor.Int(1, dim);
+        }
+
+        var raw = new byte[values.Length * sizeof(long)];
+        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
+        tensor.Int(2, Int64Type).String(8, name).Bytes(9, BitConverter.IsLittleEndian ? raw : throw new PlatformNotSupportedException("ONNX raw_data is little-endian."));
+    });
 
     private static void ValueInfo(ProtoWriter graph, int field, string name, object[] dims) => graph.Message(field, info => info
         .String(1, name)

@@ -28,14 +28,14 @@ internal static class Trainer
         }
 
         var (mean, std) = Moments(train, features);
-        var network = new ScorerNetwork(features, options.Channels, mean, std);
+        var network = new ScorerNetwork(features, options.Channels, mean, std, LearnedFeatures.Detectors.Count);
         using var xTrain = Stack(train);
         using var yTrain = tensor(train.Select(r => r.Attack ? 1f : 0f).ToArray(), [train.Count, 1]);
         using var xValidation = Stack(validation);
         using var yValidation = tensor(validation.Select(r => r.Attack ? 1f : 0f).ToArray(), [validation.Count, 1]);
         var positives = train.Count(r => r.Attack);
-        using var positiveWeight = tensor(new[] { (float)(train.Count - positives) / positives });
-        using var loss = nn.BCEWithLogitsLoss(pos_weights: positiveWeight);
+        var positiveWeight = (float)(train.Count - positives) / positives;
+        Tensor Loss(Tensor risk, Tensor label) => WeightedCrossEntropy(risk, label, positiveWeight);
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var order = new Random((int)options.Seed);
         var best = double.PositiveInfinity;
@@ -57,7 +57,7 @@ internal static class Trainer
                 var x = xTrain.index_select(0, index);
                 var y = yTrain.index_select(0, index);
                 optimizer.zero_grad();
-                var value = loss.forward(network.forward(x), y);
+                var value = Loss(network.forward(x), y);
                 value.backward();
                 optimizer.step();
                 trainLoss += value.item<float>() * index.shape[0];
@@ -69,9 +69,9 @@ internal static class Trainer
             using (no_grad())
             {
                 network.eval();
-                var logits = network.forward(xValidation);
-                validationLoss = loss.forward(logits, yValidation).item<float>();
-                scores = sigmoid(logits).data<float>().ToArray();
+                var risk = network.forward(xValidation);
+                validationLoss = Loss(risk, yValidation).item<float>();
+                scores = risk.data<float>().ToArray();
             }
 
             var auc = RocAuc.Compute(scores, labels);
@@ -98,6 +98,14 @@ internal static class Trainer
         Restore(network, bestState);
         network.eval();
         return new TrainingResult(network, window, bestEpoch, epochs, best, clock.Elapsed);
+    }
+
+    // Binary cross-entropy on the risk itself (the network ends in a noisy-OR, not a logit), attack rows weighted by
+    // the inverse class frequency; clamped away from 0 and 1 so that a prior of 1 on a benign row costs a bounded loss.
+    private static Tensor WeightedCrossEntropy(Tensor risk, Tensor label, float positiveWeight)
+    {
+        var p = risk.clamp(1e-6, 1 - 1e-6);
+        return -((positiveWeight * label * p.log()) + ((1 - label) * (1 - p).log())).mean();
     }
 
     /// <summary>Rows as a tensor [rows, window, features].</summary>
