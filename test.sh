@@ -77,6 +77,38 @@ ensure_yamllint() {
     command -v yamllint >/dev/null 2>&1 || die "yamllint is still not on PATH after installing it"
 }
 
+# TorchSharp (the learned scorer's training and its tests) loads LibTorch 2.10, which needs GLIBCXX_3.4.32: the
+# libstdc++ of GCC 13+. Debian 12 ships GCC 12's, so the library is taken from Debian 13 (trixie), pinned at priority
+# 100 so that nothing else is upgraded from it (libc6 comes along; dotnet keeps working).
+ensure_libstdcxx() {
+    local lib=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
+    [ "$(uname -m)" = "x86_64" ] || return 0
+    strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
+    command -v strings >/dev/null 2>&1 || apt_install binutils
+    strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
+    [ -f /etc/debian_version ] \
+        || die "libstdc++ lacks GLIBCXX_3.4.32 (TorchSharp needs GCC 13+'s libstdc++): install it by hand"
+    say "installing libstdc++6 from Debian trixie (GLIBCXX_3.4.32 for TorchSharp)"
+    local mirror
+    mirror="$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -n 1 | tr -d ' ' || true)"
+    mirror="${mirror:-http://deb.debian.org/debian}"
+    as_root tee /etc/apt/sources.list.d/trixie.sources >/dev/null <<EOF_SOURCES
+Types: deb
+URIs: ${mirror%/}
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF_SOURCES
+    as_root tee /etc/apt/preferences.d/trixie.pref >/dev/null <<EOF_PIN
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+EOF_PIN
+    APT_UPDATED=0
+    apt_install -t trixie libstdc++6
+    strings "$lib" | grep -q GLIBCXX_3.4.32 || die "libstdc++ still lacks GLIBCXX_3.4.32 after installing it from trixie"
+}
+
 # --- Redis --------------------------------------------------------------------------------------------
 
 port_in_use() {
@@ -168,6 +200,7 @@ ensure_dotnet
 ensure_redis
 ensure_prometheus
 ensure_yamllint
+ensure_libstdcxx
 
 mapfile -t PROJECTS < <(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
 [ "${#PROJECTS[@]}" -gt 0 ] || die "no test projects found under tests/*/"

@@ -9,7 +9,7 @@ namespace GenSafety.Gateway.Tests.Detection;
 public sealed class DetectionOptionsTests
 {
     private static readonly DetectionOptionsValidator Validator = new(
-        [new DetectorRegistration("api-surface", true), new DetectorRegistration("b4b-coverage", true)], [new AnalyticRiskFusion()]);
+        [new DetectorRegistration("api-surface", true), new DetectorRegistration("b4b-coverage", true)], [new RiskFusionRegistration(RiskFusionNames.Analytic)]);
 
     [Fact]
     public void Validate_Defaults_Pass() => Assert.True(Validator.Validate(null, new DetectionOptions()).Succeeded);
@@ -31,7 +31,7 @@ public sealed class DetectionOptionsTests
         foreach (var key in new[]
         {
             "QueueCapacity", "MaxBatchSize", "MaxBatchWait", "StateTtl", "RiskFloor", "Detection:Embedder", "Tenants:bad:tenant is not",
-            "Tenants:bad:tenant:Embedder", "Fusion 'learned' needs a learned scorer", "Detectors:prada is not a registered detector",
+            "Tenants:bad:tenant:Embedder", "Fusion 'learned' is unknown", "Detectors:prada is not a registered detector",
             "Detectors:api-surface:Weight",
         })
         {

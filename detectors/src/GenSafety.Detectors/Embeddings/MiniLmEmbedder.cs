@@ -82,33 +82,21 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         logger ??= NullLogger.Instance;
         var stopwatch = Stopwatch.StartNew();
         var (model, vocabulary) = ReadModel(options);
-        MiniLmEmbedder? embedder = null;
-        if (options.Provider != ExecutionProviderPreference.Cpu)
-        {
-            try
-            {
-                using var cudaOptions = CreateSessionOptions(options);
-                cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                embedder = new MiniLmEmbedder(model, vocabulary, cudaOptions, ExecutionProviderNames.Cuda, options, metrics);
-            }
-            catch (Exception error) when (error is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        var settings = new OnnxSessionSettings(options.Provider, options.CudaDeviceId, options.IntraOpNumThreads, options.InterOpNumThreads);
+        var (embedder, _) = OnnxSessionFactory.Create(
+            settings,
+            (sessionOptions, provider) => new MiniLmEmbedder(model, vocabulary, sessionOptions, provider, options, metrics),
+            message =>
             {
                 if (options.Provider == ExecutionProviderPreference.Cuda)
                 {
-                    MiniLmLog.CudaFallback(logger, options.CudaDeviceId, error.Message);
+                    MiniLmLog.CudaFallback(logger, options.CudaDeviceId, message);
                 }
                 else
                 {
-                    MiniLmLog.CudaNotAvailable(logger, options.CudaDeviceId, error.Message);
+                    MiniLmLog.CudaNotAvailable(logger, options.CudaDeviceId, message);
                 }
-            }
-        }
-
-        if (embedder is null)
-        {
-            using var cpuOptions = CreateSessionOptions(options);
-            embedder = new MiniLmEmbedder(model, vocabulary, cpuOptions, ExecutionProviderNames.Cpu, options, metrics);
-        }
+            });
 
         MiniLmLog.Loaded(logger, embedder.ExecutionProvider, stopwatch.Elapsed.TotalMilliseconds);
         metrics?.TrackProvider(embedder, embedder.Name, embedder.ExecutionProvider);
@@ -205,26 +193,6 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         var path = string.IsNullOrWhiteSpace(options.PackagePath) ? MiniLmPackage.DefaultPath : options.PackagePath;
         var resources = MiniLmPackage.ReadResources(path, MiniLmPackage.ModelResource, MiniLmPackage.VocabularyResource);
         return (resources[MiniLmPackage.ModelResource], resources[MiniLmPackage.VocabularyResource]);
-    }
-
-    private static SessionOptions CreateSessionOptions(MiniLmEmbedderOptions options)
-    {
-        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (options.IntraOpNumThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpNumThreads;
-        }
-
-        if (options.InterOpNumThreads > 0)
-        {
-            sessionOptions.InterOpNumThreads = options.InterOpNumThreads;
-            if (options.InterOpNumThreads > 1)
-            {
-                sessionOptions.ExecutionMode = ExecutionMode.ORT_PARALLEL;
-            }
-        }
-
-        return sessionOptions;
     }
 
     private static float[] MeanPoolNormalized(ReadOnlySpan<float> hidden, int row, int length, int tokens)

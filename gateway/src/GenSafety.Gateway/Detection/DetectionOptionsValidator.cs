@@ -18,7 +18,7 @@ public sealed class DetectionOptionsValidator : IValidateOptions<DetectionOption
     private readonly HashSet<string> _fusions;
 
     /// <summary>Creates the validator over the registered detectors and fusions.</summary>
-    public DetectionOptionsValidator(IEnumerable<DetectorRegistration> detectors, IEnumerable<IRiskFusion> fusions)
+    public DetectionOptionsValidator(IEnumerable<DetectorRegistration> detectors, IEnumerable<RiskFusionRegistration> fusions)
     {
         _detectors = [.. detectors.Select(d => d.Name)];
         _fusions = [.. fusions.Select(f => f.Name)];
@@ -71,9 +71,7 @@ public sealed class DetectionOptionsValidator : IValidateOptions<DetectionOption
 
         if (!_fusions.Contains(options.Fusion))
         {
-            errors.AddError(options.Fusion == RiskFusionNames.Learned
-                ? $"{Section}:Fusion 'learned' needs a learned scorer, which this build does not include; use '{RiskFusionNames.Analytic}'."
-                : $"{Section}:Fusion '{options.Fusion}' is unknown; known: {string.Join(", ", _fusions.Order(StringComparer.Ordinal))}.");
+            errors.AddError($"{Section}:Fusion '{options.Fusion}' is unknown; known: {string.Join(", ", _fusions.Order(StringComparer.Ordinal))}.");
         }
 
         foreach (var (detector, settings) in options.Detectors)

@@ -5,6 +5,7 @@ using GenSafety.Gateway.Detection.Campaigns;
 using GenSafety.Gateway.Detection.Coverage;
 using GenSafety.Gateway.Detection.Fusion;
 using GenSafety.Gateway.Detection.Harvesting;
+using GenSafety.Gateway.Detection.Learned;
 using GenSafety.Gateway.Detection.NearDuplicate;
 using GenSafety.Gateway.Detection.Prada;
 using GenSafety.Gateway.Detection.State;
@@ -25,7 +26,7 @@ public static class DetectionServiceCollectionExtensions
     /// Binds and validates (at start-up) <see cref="DetectionOptions"/> (<c>GenSafety:Detection</c>),
     /// <see cref="ApiSurfaceShapingOptions"/> and the embedders' options (<c>AddDetectorEmbeddings</c>); registers the
     /// queue, the background pipeline, the response observers, the detector state store (Redis when
-    /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the <c>analytic</c> fusion and the detectors
+    /// <c>GenSafety:Redis:ConnectionString</c> is set, else memory), the <c>analytic</c> and <c>learned</c> fusions (<c>AddLearnedScorer</c>) and the detectors
     /// <c>api-surface</c>, <c>b4b-coverage</c>, <c>prada</c>, <c>near-duplicate</c>, <c>harvesting</c>, <c>window-mmd</c>
     /// (scoring only tenants with a benign reference, loaded at start), campaign signatures and sybil linking. Needs the enforcement services (<c>AddAdmission</c>) for
     /// <c>IRiskStore</c>. Calling it twice registers nothing twice.
@@ -51,12 +52,16 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddSingleton<DetectionClientCleanup>();
         services.TryAddSingleton(static sp => new DetectionStatus(
             sp.GetRequiredService<EnabledDetectors>(), sp.GetRequiredService<DetectionEmbedders>(), sp.GetRequiredService<DetectionQueue>(),
-            sp.GetRequiredService<IOptions<DetectionOptions>>()));
+            sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetService<LearnedModelHost>()));
         services.TryAddSingleton<IDetectorStateStore>(static sp =>
             sp.GetRequiredService<IOptions<StateStoreOptions>>().Value.UsesRedis
                 ? ActivatorUtilities.CreateInstance<RedisDetectorStateStore>(sp)
                 : ActivatorUtilities.CreateInstance<InMemoryDetectorStateStore>(sp));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, AnalyticRiskFusion>());
+        if (!services.Any(d => d.ImplementationInstance is RiskFusionRegistration { Name: RiskFusionNames.Analytic }))
+        {
+            services.AddSingleton(new RiskFusionRegistration(RiskFusionNames.Analytic));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IRiskFusion, AnalyticRiskFusion>());
+        }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJsonResponseObserver, DetectionJsonObserver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamTransform, DetectionStreamTransform>());
         services.AddOptionsWithValidateOnStart<SybilLinkingOptions, SybilLinkingOptionsValidator>().Bind(configuration.GetSection(SybilLinkingOptions.SectionName));
@@ -80,6 +85,8 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddSingleton<CampaignTracker>();
         services.TryAddSingleton<WindowMmdReferences>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WindowMmdReferenceLoader>());
+        // Before the pipeline: the learned model is loaded before the first batch is fused.
+        services.AddLearnedScorer(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DetectionPipeline>());
         services.AddQueryDetector<ApiSurfaceDetector, ApiSurfaceOptions, ApiSurfaceOptionsValidator>(ApiSurfaceDetector.DetectorName, configuration);
         services.AddQueryDetector<B4BCoverageDetector, B4BCoverageOptions, B4BCoverageOptionsValidator>(B4BCoverageDetector.DetectorName, configuration);

@@ -1,3 +1,4 @@
+using GenSafety.Gateway.Detection.Learned;
 using Microsoft.Extensions.Options;
 
 namespace GenSafety.Gateway.Detection;
@@ -9,9 +10,12 @@ public sealed class DetectionStatus
     private readonly DetectionEmbedders _embedders;
     private readonly DetectionQueue _queue;
     private readonly DetectionOptions _options;
+    private readonly LearnedModelHost? _learned;
 
-    internal DetectionStatus(EnabledDetectors detectors, DetectionEmbedders embedders, DetectionQueue queue, IOptions<DetectionOptions> options)
+    internal DetectionStatus(
+        EnabledDetectors detectors, DetectionEmbedders embedders, DetectionQueue queue, IOptions<DetectionOptions> options, LearnedModelHost? learned = null)
     {
+        _learned = learned;
         _detectors = detectors;
         _embedders = embedders;
         _queue = queue;
@@ -33,6 +37,8 @@ public sealed class DetectionStatus
         {
             DetectorStatus = _detectors.Active.Where(a => a.Detector is IDetectorStatus)
                 .ToDictionary(a => a.Detector.Name, a => ((IDetectorStatus)a.Detector).Status, StringComparer.Ordinal),
+            Fusion = _options.Fusion,
+            LearnedScorer = _learned?.Status(),
         };
     }
 }
@@ -52,4 +58,10 @@ public sealed record DetectionHealth(
     /// <summary>Per enabled detector that reports one (<see cref="IDetectorStatus"/>), its per-tenant status.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> DetectorStatus { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+
+    /// <summary>The fusion in use (<c>GenSafety:Detection:Fusion</c>).</summary>
+    public string Fusion { get; init; } = GenSafety.Gateway.Detection.Fusion.RiskFusionNames.Analytic;
+
+    /// <summary>The learned scorer's model, when the <c>learned</c> fusion is in use.</summary>
+    public LearnedScorerStatus? LearnedScorer { get; init; }
 }

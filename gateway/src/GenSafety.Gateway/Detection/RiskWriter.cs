@@ -9,7 +9,7 @@ namespace GenSafety.Gateway.Detection;
 /// Fuses each client's detector results (<see cref="IRiskFusion"/>) and writes them through <see cref="IRiskStore"/>,
 /// raise-only so that risk falls by the ladder's decay rather than by a quieter batch: when the fused risk reaches
 /// <see cref="DetectionOptions.RiskFloor"/>, the fused risk (source <c>fusion</c>, only when several detectors
-/// contribute) and then each contribution at or above the floor (source = detector name). Coverage a detector
+/// contribute, or when the fusion's score stands alone) and then each contribution at or above the floor (source = detector name). Coverage a detector
 /// measured is written with <see cref="IRiskStore.SetCoverageAsync"/>. Clients are written concurrently; a failure
 /// costs that client's write only.
 /// </summary>
@@ -38,28 +38,23 @@ internal sealed class RiskWriter
 
     public Task WriteAsync(IReadOnlyList<ClientBatch> clients, DetectorResult?[][] results, CancellationToken cancellationToken)
     {
+        var inputs = new FusionInput[clients.Count];
+        for (var c = 0; c < clients.Count; c++)
+        {
+            inputs[c] = FusionInputs.Build(_detectors, clients[c], results[c]);
+            foreach (var signal in inputs[c].Signals)
+            {
+                _metrics.Score(signal.Detector, signal.Score);
+            }
+        }
+
+        var fused = _fusion.FuseBatch(inputs);
         var writes = new List<Task>();
         for (var c = 0; c < clients.Count; c++)
         {
-            var signals = new List<DetectorSignal>(_detectors.Active.Count);
-            double? coverage = null;
-            for (var d = 0; d < _detectors.Active.Count; d++)
+            if (fused[c].Score >= _floor || inputs[c].EmbeddingCoverage is not null)
             {
-                if (results[c][d] is not { } result)
-                {
-                    continue;
-                }
-
-                var active = _detectors.Active[d];
-                _metrics.Score(active.Detector.Name, result.Score);
-                signals.Add(new DetectorSignal(active.Detector.Name, result.Score, active.Weight, result.Reason));
-                coverage = result.EmbeddingCoverage ?? coverage;
-            }
-
-            var fused = _fusion.Fuse(signals);
-            if (fused.Score >= _floor || coverage is not null)
-            {
-                writes.Add(WriteClientAsync(clients[c], fused, coverage, cancellationToken));
+                writes.Add(WriteClientAsync(clients[c], fused[c], inputs[c].EmbeddingCoverage, cancellationToken));
             }
         }
 
@@ -80,7 +75,7 @@ internal sealed class RiskWriter
                 return;
             }
 
-            if (fused.Contributions.Count > 1)
+            if (fused.Contributions.Count > 1 || fused.StandsAlone)
             {
                 await SetAsync(client, new RiskUpdate(fused.Score, FusionSource, fused.Reason, FusionSource, RaiseOnly: true), cancellationToken);
             }

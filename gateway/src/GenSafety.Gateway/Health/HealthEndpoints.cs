@@ -37,6 +37,17 @@ public static class HealthEndpoints
                 queue_depth = d.QueueDepth,
                 queue_capacity = d.QueueCapacity,
                 detector_status = d.DetectorStatus,
+                fusion = d.Fusion,
+                learned_scorer = d.LearnedScorer is not { } l ? null : new
+                {
+                    version = l.Version,
+                    sha256 = l.Sha256,
+                    source = l.Source,
+                    execution_provider = l.ExecutionProvider,
+                    window = l.Window,
+                    loaded_at = l.LoadedAt,
+                    last_error = l.LastError,
+                },
             },
         };
         return Results.Json(body, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -37,6 +37,7 @@ internal static class OptionsStartupCheck
         Check<DetectionOptions>(services, failures);
         Check<ApiSurfaceOptions>(services, failures);
         Check<B4BCoverageOptions>(services, failures);
+        Check<GenSafety.Gateway.Detection.Learned.LearnedScorerOptions>(services, failures);
         Check<HashingEmbedderOptions>(services, failures);
         Check<MiniLmEmbedderOptions>(services, failures);
         Check<MemorizationOptions>(services, failures);

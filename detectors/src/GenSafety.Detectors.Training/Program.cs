@@ -1,0 +1,3 @@
+using GenSafety.Detectors.Training.Cli;
+
+return await TrainingCommands.RunAsync(args, Console.Out, Console.Error);
