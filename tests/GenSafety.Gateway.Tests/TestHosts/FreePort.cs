@@ -13,11 +13,20 @@ public static class FreePort
     private const int First = 12000;
     private const int Last = 32000;
 
+    // Ports handed out by this process: a port is free until its host binds it, so without this two draws in a row
+    // (a gateway's public and admin listeners) could return the same one.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
     public static int Next()
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var port = Random.Shared.Next(First, Last);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
