@@ -80,12 +80,16 @@ ensure_yamllint() {
 # TorchSharp (the learned scorer's training and its tests) loads LibTorch 2.10, which needs GLIBCXX_3.4.32: the
 # libstdc++ of GCC 13+. Debian 12 ships GCC 12's, so the library is taken from Debian 13 (trixie), pinned at priority
 # 100 so that nothing else is upgraded from it (libc6 comes along; dotnet keeps working).
+# (grep -c, not -q: -q stops reading at the first match, strings then dies of SIGPIPE, and pipefail fails the test.)
+has_glibcxx_3_4_32() {
+    strings /usr/lib/x86_64-linux-gnu/libstdc++.so.6 2>/dev/null | grep -c GLIBCXX_3.4.32 >/dev/null
+}
+
 ensure_libstdcxx() {
-    local lib=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
     [ "$(uname -m)" = "x86_64" ] || return 0
-    strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
+    has_glibcxx_3_4_32 && return 0
     command -v strings >/dev/null 2>&1 || apt_install binutils
-    strings "$lib" 2>/dev/null | grep -q GLIBCXX_3.4.32 && return 0
+    has_glibcxx_3_4_32 && return 0
     [ -f /etc/debian_version ] \
         || die "libstdc++ lacks GLIBCXX_3.4.32 (TorchSharp needs GCC 13+'s libstdc++): install it by hand"
     say "installing libstdc++6 from Debian trixie (GLIBCXX_3.4.32 for TorchSharp)"
@@ -106,7 +110,7 @@ Pin-Priority: 100
 EOF_PIN
     APT_UPDATED=0
     apt_install -t trixie libstdc++6
-    strings "$lib" | grep -q GLIBCXX_3.4.32 || die "libstdc++ still lacks GLIBCXX_3.4.32 after installing it from trixie"
+    has_glibcxx_3_4_32 || die "libstdc++ still lacks GLIBCXX_3.4.32 after installing it from trixie"
 }
 
 # --- Redis --------------------------------------------------------------------------------------------
