@@ -1,3 +1,4 @@
+using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Identity;
 using GenSafety.Gateway.Provenance;
 using Microsoft.Extensions.Options;
@@ -40,10 +41,13 @@ public static class ProvenanceApplicationBuilderExtensions
         var receiptKid = schemes.KeyRing!.CurrentReceiptKey().Kid;
         var store = ledger is RedisProvenanceLedger ? "redis" : "memory";
         ProvenanceLog.Enabled(logger, options.DefaultScheme, receiptKid, store);
-        endpoints.MapPost(VerificationEndpoints.TextRoute, VerificationEndpoints.VerifyTextAsync).AddEndpointFilter<ClientAuthenticationFilter>();
+        // Verification is admitted like any request: it counts against the client's limits and level.
+        endpoints.MapPost(VerificationEndpoints.TextRoute, VerificationEndpoints.VerifyTextAsync)
+            .AddEndpointFilter<ClientAuthenticationFilter>().AddEndpointFilter<AdmissionEndpointFilter>();
         if (schemes.ImagesEnabled)
         {
-            endpoints.MapPost(VerificationEndpoints.ImageRoute, VerificationEndpoints.VerifyImageAsync).AddEndpointFilter<ClientAuthenticationFilter>();
+            endpoints.MapPost(VerificationEndpoints.ImageRoute, VerificationEndpoints.VerifyImageAsync)
+                .AddEndpointFilter<ClientAuthenticationFilter>().AddEndpointFilter<AdmissionEndpointFilter>();
         }
 
         endpoints.MapOwnershipEndpoints();
