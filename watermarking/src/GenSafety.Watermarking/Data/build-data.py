@@ -49,32 +49,58 @@ def read_index():
     return entries
 
 
-IRREGULAR = set()
-with open(os.path.join(WORDNET, "verb.exc"), encoding="latin-1") as _exc:
-    for _line in _exc:
-        IRREGULAR.update(_line.split()[1:])
-CVC = re.compile(r"([^aeiou]|qu)[aeiou][^aeiouwxy]$")
+# WordNet's exception lists: inflected form -> base form(s). Verbs that double their last consonant (stop ->
+# stopped, stopping) and irregular verbs and nouns are listed there; everything else inflects by the regular rules.
+def read_exceptions(name):
+    forms = {}
+    with open(os.path.join(WORDNET, name + ".exc"), encoding="latin-1") as f:
+        for line in f:
+            inflected, *bases = line.split()
+            for base in bases:
+                forms.setdefault(base, []).append(inflected)
+    return forms
+
+
+VERB_EXC = read_exceptions("verb")
+NOUN_EXC = read_exceptions("noun")
 
 
 def third_person(verb):
+    irregular = [f for f in VERB_EXC.get(verb, []) if f.endswith("s") and not f.endswith("ss")]
+    if irregular:
+        return irregular[0] if len(irregular) == 1 else None
     if re.search(r"(s|x|z|ch|sh)$", verb):
         return verb + "es"
     return verb[:-1] + "ies" if re.search(r"[^aeiou]y$", verb) else verb + "s"
 
 
 def past(verb):
-    # Irregular verbs and those that may double their last consonant (stop -> stopped) are left out.
-    if verb in IRREGULAR or CVC.search(verb):
-        return None
+    # The exception list's -ed form (a doubled consonant: stopped) or its one irregular form (made); two irregular
+    # forms (began, begun: past and participle) cannot be aligned with the other members' single form.
+    listed = [f for f in VERB_EXC.get(verb, []) if not f.endswith("ing") and not (f.endswith("s") and not f.endswith("ss"))]
+    if listed:
+        return listed[0] if len(listed) == 1 else None
     if verb.endswith("e"):
         return verb + "d"
     return verb[:-1] + "ied" if re.search(r"[^aeiou]y$", verb) else verb + "ed"
 
 
 def gerund(verb):
-    if CVC.search(verb) or verb.endswith(("ie", "ee", "ye", "oe")):
+    listed = [f for f in VERB_EXC.get(verb, []) if f.endswith("ing")]
+    if listed:
+        return listed[0] if len(listed) == 1 else None
+    if verb.endswith(("ie", "ee", "ye", "oe")):
         return None
     return verb[:-1] + "ing" if verb.endswith("e") else verb + "ing"
+
+
+def plural(noun):
+    listed = NOUN_EXC.get(noun, [])
+    if listed:
+        return listed[0] if len(listed) == 1 else None
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun[:-1] + "ies" if re.search(r"[^aeiou]y$", noun) else noun + "s"
 
 
 # WordNet usage domains whose members are never put into a group: slurs, disparaging and obscene words.
@@ -124,10 +150,10 @@ def build_lexicon(entries):
         if len(words) < 2:
             continue
         lines.add(" ".join(sorted(words)))
-        if pos == "n" and all(not re.search(r"(s|x|z|ch|sh|y)$", w) for w in words):
-            plural = sorted(w + "s" for w in words)
-            if not any(p in entries for p in plural):
-                lines.add(" ".join(plural))
+        if pos == "n":
+            plurals = [plural(w) for w in words]
+            if all(plurals) and not any(p in entries for p in plurals):
+                lines.add(" ".join(sorted(plurals)))
         if pos == "v":
             for inflect in (third_person, past, gerund):
                 forms = [inflect(w) for w in words]
