@@ -15,5 +15,5 @@ if (args.Length > 0 && args[0] == "text-robustness")
     return TextRobustnessGrid.Run(args[1..]);
 }
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(TextRobustnessGrid).Assembly).Run(args);
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -17,8 +17,8 @@ namespace GenSafety.WatermarkBenchmarks;
 /// each edit, and reports per scheme the true-positive rate at the analytic family-wise α = 10⁻³ (live + three retired
 /// keys, as <c>/v1/verify/text</c> tests), the rate at the threshold calibrated on ≥ 10,000 unmarked windows (FPR ≤ 10⁻³),
 /// the AUC, and the ledger's near-duplicate retrieval (MinHash J ≥ 0.5 among the LSH candidates of every marked
-/// output). Then quality (perplexity under the simulated upstream's unbiased model; words the lexical mark changed)
-/// and throughput. Run: <c>dotnet run -c Release --project load-tests/GenSafety.WatermarkBenchmarks -- text-robustness [outputs] [negative-keys]</c>.
+/// output). Then quality (words the lexical mark changed; perplexity under the reference model, hosted in this process
+/// and scoring by echo logprobs, and under the simulated upstream's unbiased model) and throughput. Run: <c>dotnet run -c Release --project load-tests/GenSafety.WatermarkBenchmarks -- text-robustness [outputs] [negative-keys]</c>.
 /// </summary>
 internal static class TextRobustnessGrid
 {
@@ -79,7 +79,7 @@ internal static class TextRobustnessGrid
             lexicalSamples.Add(new Sample(vocabulary, training[i], lexical.Mark(training[i], lexicalKey), tenant));
             var plan = unigram.Plan(ring.Current(tenant, KeyPurpose.UnigramBias), null);
             unigramSamples.Add(new Sample(vocabulary, null, sampler.Sample(plan.Entries, 400, random), tenant));
-            unbiased.Add(sampler.Sample(null, 200, random));
+            unbiased.Add(vocabulary.Tokenizer.Decode(vocabulary.Tokenizer.EncodeToIds(sampler.Sample(null, 400, random)).Take(200)) ?? string.Empty);
         }
 
         var negatives = Windows(vocabulary, ShippedText.HumanDocuments.Take(300), 200, int.MaxValue);
@@ -153,7 +153,7 @@ internal static class TextRobustnessGrid
             Console.WriteLine(string.Create(C, $"| {name} | {100 * edits.Average():F1} % | {string.Join(" | ", cells)} | {100.0 * retrieved / tested:F1} % |"));
         }
 
-        Quality(vocabulary, sampler, lexicalSamples, unigramSamples, unbiased);
+        Quality(sampler, lexicalSamples, unigramSamples, unbiased);
         Throughput(lexical, unigram, ring, lexicalSamples);
         Console.WriteLine(string.Create(C, $"- took {total.Elapsed.TotalSeconds:F0} s"));
         return 0;
@@ -201,13 +201,19 @@ internal static class TextRobustnessGrid
         return lo;
     }
 
-    private static void Quality(TokenVocabulary vocabulary, BiasedBigramSampler sampler, List<Sample> lexicalSamples, List<Sample> unigramSamples, List<string> unbiased)
+    private static void Quality(BiasedBigramSampler sampler, List<Sample> lexicalSamples, List<Sample> unigramSamples, List<string> unbiased)
     {
         Console.WriteLine();
         var changed = lexicalSamples.Average(s => TextAttacks.WordEditRate(s.Original200!, s.Text200));
-        Console.WriteLine(string.Create(C, $"- quality, lexical: {100 * changed:F1} % of words changed by the mark; perplexity under the simulated upstream's unbiased model {sampler.Perplexity(lexicalSamples.Select(s => s.Original200!))} → {sampler.Perplexity(lexicalSamples.Select(s => s.Text200))} (human windows before → after marking)"));
-        Console.WriteLine(string.Create(C, $"- quality, unigram-bias (δ {new UnigramBiasOptions().Delta}): perplexity under the unbiased model {sampler.Perplexity(unbiased)} (unbiased samples) → {sampler.Perplexity(unigramSamples.Select(s => s.Text200))} (marked samples)"));
-        _ = vocabulary;
+        var before = lexicalSamples.Select(s => s.Original200!).ToList();
+        var after = lexicalSamples.Select(s => s.Text200).ToList();
+        var marked = unigramSamples.Select(s => s.Text200).ToList();
+        var (human, lexicalMarked, plain, unigramMarked) = ReferencePerplexity.MeasureAsync([before, after, unbiased, marked]).GetAwaiter().GetResult() switch
+        {
+            var p => (p[0], p[1], p[2], p[3]),
+        };
+        Console.WriteLine(string.Create(C, $"- quality, lexical: {100 * changed:F1} % of words changed by the mark; perplexity of the human windows before → after marking: {human:F1} → {lexicalMarked:F1} under the reference model, {sampler.Perplexity(before)} → {sampler.Perplexity(after)} under the simulated upstream's unbiased model"));
+        Console.WriteLine(string.Create(C, $"- quality, unigram-bias (δ {new UnigramBiasOptions().Delta}): perplexity of unbiased → marked samples: {plain:F1} → {unigramMarked:F1} under the reference model, {sampler.Perplexity(unbiased)} → {sampler.Perplexity(marked)} under the simulated upstream's unbiased model"));
     }
 
     private static void Throughput(LexicalScheme lexical, UnigramBiasScheme unigram, WatermarkKeyRing ring, List<Sample> samples)
