@@ -115,4 +115,25 @@ internal static class MemorizationTestData
 
         return low;
     }
+
+    /// <summary>
+    /// Whether the client's enforcement reasons hold a <c>memorization</c> reason starting with <paramref name="reasonStart"/>,
+    /// polling <paramref name="attempts"/> times 50 ms apart (the signals are written in the background).
+    /// </summary>
+    public static async Task<bool> HasMemorizationReasonAsync(GatewayHost gateway, string id, string reasonStart, int attempts)
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            using var json = JsonDocument.Parse(await gateway.Admin.GetStringAsync($"/admin/clients/{id}"));
+            if (json.RootElement.GetProperty("enforcement").GetProperty("reasons").EnumerateArray()
+                .Any(r => r.GetProperty("source").GetString() == "memorization" && r.GetProperty("reason").GetString()!.StartsWith(reasonStart, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
 }

@@ -56,18 +56,6 @@ public sealed class MemorizedImagePromptTests
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
 
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            using var json = JsonDocument.Parse(await gateway.Admin.GetStringAsync($"/admin/clients/{id}"));
-            if (json.RootElement.GetProperty("enforcement").GetProperty("reasons").EnumerateArray()
-                .Any(r => r.GetProperty("reason").GetString()!.StartsWith(Signal, StringComparison.Ordinal)))
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return false;
+        return await HasMemorizationReasonAsync(gateway, id, Signal, 20);
     }
 }

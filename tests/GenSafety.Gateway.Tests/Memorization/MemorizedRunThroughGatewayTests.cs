@@ -43,7 +43,7 @@ public sealed class MemorizedRunThroughGatewayTests(ITestOutputHelper output)
             Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
             var body = await response.Content.ReadAsStringAsync();
             Assert.Contains("logprob", body);
-            var flagged = await FlaggedAsync(gateway, id, expectSignal: span >= 300);
+            var flagged = await HasMemorizationReasonAsync(gateway, id, "memorised run", span >= 300 ? 40 : 4);
             if (span >= 300)
             {
                 recitations++;
@@ -77,7 +77,7 @@ public sealed class MemorizedRunThroughGatewayTests(ITestOutputHelper output)
             (await client.PostAsync("/v1/completions", Completion(member[..PrefixChars], logprobs: true))).EnsureSuccessStatusCode();
         }
 
-        Assert.False(await FlaggedAsync(gateway, "reciter", expectSignal: false));
+        Assert.False(await HasMemorizationReasonAsync(gateway, "reciter", "memorised run", 4));
     }
 
     // The reference model smooths its n-gram estimates, so even a recited continuation has token probabilities of
@@ -104,22 +104,4 @@ public sealed class MemorizedRunThroughGatewayTests(ITestOutputHelper output)
             stream = true,
         }),
         Encoding.UTF8, "application/json");
-
-    // Whether the client's reasons hold a memorized_run signal; waits for the background write when one is expected.
-    private static async Task<bool> FlaggedAsync(GatewayHost gateway, string id, bool expectSignal)
-    {
-        for (var attempt = 0; attempt < (expectSignal ? 40 : 4); attempt++)
-        {
-            using var json = JsonDocument.Parse(await gateway.Admin.GetStringAsync($"/admin/clients/{id}"));
-            if (json.RootElement.GetProperty("enforcement").GetProperty("reasons").EnumerateArray()
-                .Any(r => r.GetProperty("source").GetString() == "memorization" && r.GetProperty("reason").GetString()!.StartsWith("memorised run", StringComparison.Ordinal)))
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return false;
-    }
 }
