@@ -129,6 +129,30 @@ public sealed class RedisAdmissionServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SettlementBatch_SentTwice_IsAppliedOnce()
+    {
+        IDatabase redis = _admin.GetDatabase();
+        ClientIdentity client = AdmissionTestServices.NewClient(redis, _tenant);
+        var keys = new AdmissionRedisKeys("gs");
+        RedisKey marker = keys.SettlementMarker(SharedRedisFixture.NewId("replica"));
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        RedisKey[] settleKeys = [marker, .. keys.ForSettle(_tenant, client.ClientId, DateTimeOffset.UtcNow)];
+        RedisValue[] Args(long sequence) => [sequence, 600_000, now, 0, 0, 0, 0, "", 7, 11, 3_600_000];
+        RedisKey usage = settleKeys[4];
+
+        // A batch applied, then sent again (its reply was lost with the connection): the marker skips it.
+        Assert.Equal(1, (long)await redis.ScriptEvaluateAsync(AdmissionRedisScripts.Settle, settleKeys, Args(1)));
+        Assert.Equal(-1, (long)await redis.ScriptEvaluateAsync(AdmissionRedisScripts.Settle, settleKeys, Args(1)));
+        Assert.Equal(1, (long)await redis.HashGetAsync(usage, "requests"));
+        Assert.Equal(11, (long)await redis.HashGetAsync(usage, "output_tokens"));
+
+        // The replica's next batch is applied; the marker keeps the TTL it was given.
+        Assert.Equal(1, (long)await redis.ScriptEvaluateAsync(AdmissionRedisScripts.Settle, settleKeys, Args(2)));
+        Assert.Equal(2, (long)await redis.HashGetAsync(usage, "requests"));
+        Assert.InRange((await redis.KeyTimeToLiveAsync(marker))!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
     public async Task Keys_HaveTtlsAndTheDocumentedNames()
     {
         IAdmissionStore store = Replica().GetRequiredService<IAdmissionStore>();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using GenSafety.Gateway.Enforcement.Admission;
 using GenSafety.Gateway.Tests.Infrastructure;
 using GenSafety.Gateway.Tests.TestHosts;
+using Microsoft.AspNetCore.Http;
 using StackExchange.Redis;
 using static GenSafety.Gateway.Tests.Enforcement.Ladder.LadderAdmin;
 
@@ -83,6 +84,9 @@ public sealed class RedisOutageThroughGatewayTests
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
         }
 
+        // Settlements follow the responses; the outage starts once the three are on Redis (a settlement in flight at
+        // the moment Redis goes away is the ambiguous case, given up rather than risk counting it twice).
+        await WaitForAsync(async () => (await GetAsync(gateway, "/admin/clients/careful")).GetProperty("usage").GetProperty("requests").GetInt64() == 3);
         await redis.StopAsync();
         var refused = await client.PostAsync("/v1/chat/completions", ChatBody());
         var ready = await gateway.Admin.GetAsync("/readyz");
@@ -98,6 +102,42 @@ public sealed class RedisOutageThroughGatewayTests
         JsonElement detail = default;
         await WaitForAsync(async () => (detail = await GetAsync(gateway, "/admin/clients/careful")).GetProperty("usage").GetProperty("requests").GetInt64() == 4);
         Assert.Equal(4 * 5, detail.GetProperty("usage").GetProperty("output_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task AStreamEndingDuringTheOutage_IsSettledWhenRedisReturns()
+    {
+        await using var redis = await RedisServerProcess.StartNewAsync(persistent: true);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(StreamChunk("The"));
+            await context.Response.Body.FlushAsync();
+            await finish.Task;
+            await context.Response.WriteAsync(StreamChunk(" sea") + "data: [DONE]\n\n");
+        });
+        await using var gateway = await GatewayHost.StartAsync(
+            upstream.Url, [.. Args(redis, "closed"), "--GenSafety:Policies:one-stream:MaxConcurrentStreams=1", "--GenSafety:Policies:one-stream:RequestsPerMinute=100"]);
+        using var client = gateway.PublicWithKey(await CreateClientAsync(gateway, "streamer", "one-stream"));
+        using var stream = await client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = StreamBody() }, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+
+        // Admitted on Redis (holding the client's one stream slot); Redis goes away before the stream ends.
+        await redis.StopAsync();
+        finish.SetResult();
+        Assert.Contains("[DONE]", await stream.Content.ReadAsStringAsync());
+        await WaitForAsync(async () => SettlementFailures(await gateway.Admin.GetStringAsync("/metrics"), "retry") > 0);
+
+        await redis.StartAsync();
+        // The settlement waited for Redis: the stream's usage is counted and its slot released.
+        JsonElement? usage = null;
+        await WaitForAsync(async () => (usage = await UsageAsync(gateway, "streamer")) is { } u && u.GetProperty("requests").GetInt64() == 1);
+        Assert.Equal(2, usage!.Value.GetProperty("output_tokens").GetInt64());
+        using var next = await client.PostAsync("/v1/chat/completions", StreamBody());
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(0, SettlementFailures(await gateway.Admin.GetStringAsync("/metrics"), "lost"));
     }
 
     [Fact]
@@ -149,6 +189,28 @@ public sealed class RedisOutageThroughGatewayTests
 #pragma warning disable CA5350
     private static string ScriptSha(string script) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script)));
 #pragma warning restore CA5350
+
+    private static string StreamChunk(string word)
+        => $"data: {{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}}}}]}}\n\n";
+
+    private static StringContent StreamBody() => new(
+        """{"model":"m","stream":true,"max_tokens":8,"messages":[{"role":"user","content":"Tell me about the sea"}]}""", Encoding.UTF8, "application/json");
+
+    // The client's usage, or null while the admin API cannot reach Redis yet.
+    private static async Task<JsonElement?> UsageAsync(GatewayHost gateway, string client)
+    {
+        using var response = await gateway.Admin.GetAsync($"/admin/clients/{client}");
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage").Clone()
+            : null;
+    }
+
+    private static long SettlementFailures(string metrics, string outcome)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(
+            metrics, "gensafety_admission_settlement_failures(?:_total)?\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} (\\d+)");
+        return match.Success ? long.Parse(match.Groups[1].Value) : 0;
+    }
 
     private const string UsageKey = "gs:default:usage:counted";
 

@@ -8,7 +8,8 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 /// Instruments of meter <c>GenSafety.Gateway.Admission</c>: <c>gensafety.admission.decisions</c>
 /// (outcome, limit, backend), <c>gensafety.admission.duration</c> (s; backend),
 /// <c>gensafety.admission.fail_open</c> (decisions taken on local limits while Redis failed) and
-/// <c>gensafety.admission.fail_open.duration</c> (s, total time in fail-open).
+/// <c>gensafety.admission.fail_open.duration</c> (s, total time in fail-open) and
+/// <c>gensafety.admission.settlement_failures</c> (outcome: <c>retry</c> or <c>lost</c>).
 /// Tags are bounded: never a tenant or client id.
 /// </summary>
 public sealed class AdmissionMetrics
@@ -19,6 +20,7 @@ public sealed class AdmissionMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _failOpen;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _settlementFailures;
     private readonly Lock _failOpenLock = new();
     private long _failOpenSince;
     private double _failOpenSeconds;
@@ -33,6 +35,9 @@ public sealed class AdmissionMetrics
             "gensafety.admission.fail_open", unit: "{decision}", description: "Admission decisions taken on per-replica local limits because Redis was unreachable.");
         meter.CreateObservableCounter(
             "gensafety.admission.fail_open.duration", FailOpenSeconds, unit: "s", description: "Total time this replica admitted on local limits because Redis was unreachable.");
+        _settlementFailures = meter.CreateCounter<long>(
+            "gensafety.admission.settlement_failures", unit: "{settlement}",
+            description: "Settlements (usage, token refunds, stream releases) Redis did not apply: retry (the connection failed; sent again until Redis answers) or lost (given up).");
         _duration = meter.CreateHistogram<double>(
             "gensafety.admission.duration",
             unit: "s",
@@ -102,6 +107,12 @@ public sealed class AdmissionMetrics
             _failOpen.Add(1);
         }
     }
+
+    /// <summary>Counts settlements whose batch failed on the connection and is sent again.</summary>
+    public void RecordSettlementsRetried(int count) => _settlementFailures.Add(count, new KeyValuePair<string, object?>("outcome", "retry"));
+
+    /// <summary>Counts settlements given up (Redis refused the script, stayed away too long, or too many waited).</summary>
+    public void RecordSettlementsLost(int count) => _settlementFailures.Add(count, new KeyValuePair<string, object?>("outcome", "lost"));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordDecisionCore(AdmissionDecision decision, string backend, long startTimestamp)

@@ -10,6 +10,7 @@ namespace GenSafety.Gateway.Enforcement.Admission;
 /// <item><term><c>gs:{tenant}:rl:{client}:tok</c></term><description>tokens GCRA TAT (ms); same</description></item>
 /// <item><term><c>gs:{tenant}:rl:{client}:streams</c></term><description>zset reservation id → slot expiry (ms); at most MaxConcurrentStreams members; expires after the slot TTL</description></item>
 /// <item><term><c>gs:{tenant}:rl:{client}:day:{yyyyMMdd}</c></term><description>tokens charged that UTC day; expires at its end</description></item>
+/// <item><term><c>gs:settle:{replica}</c></term><description>sequence number of the last settlement batch a gateway process applied (one key per process, so a batch sent again after a connection failure is applied once); expires 10 minutes after its last batch</description></item>
 /// </list>
 /// Admission also reads the client hash and writes the usage hash of the state store (<c>RedisStateKeys</c>), and the
 /// enforcement keys (<c>EnforcementRedisKeys</c>).
@@ -29,6 +30,9 @@ internal sealed class AdmissionRedisKeys(string prefix)
         string root = Root(tenant, clientId);
         return [root + "tok", Day(root, admittedAt), root + "streams", $"{prefix}:{tenant}:usage:{clientId}", Client(tenant, clientId)];
     }
+
+    /// <summary>The batch marker of one gateway process's settlements (see <see cref="AdmissionRedisScripts.Settle"/>).</summary>
+    public RedisKey SettlementMarker(string replica) => $"{prefix}:settle:{replica}";
 
     /// <summary>The client hash (owned by the state store; admission reads its policy).</summary>
     public RedisKey Client(string tenant, string clientId) => $"{prefix}:{tenant}:client:{clientId}";

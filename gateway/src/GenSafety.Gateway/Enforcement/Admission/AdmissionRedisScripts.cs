@@ -119,8 +119,11 @@ internal static class AdmissionRedisScripts
     public const int SettleArgCount = 9;
 
     /// <summary>
-    /// Settles one or more admitted requests in one call, after their responses. Per settlement i (0-based), KEYS from
-    /// 5i+1: tokens TAT, daily counter, stream slot zset, usage hash, client hash; ARGV from 9i+1: now ms, tokens/min
+    /// Settles one or more admitted requests in one call, after their responses. KEYS[1] is the sending replica's batch
+    /// marker, ARGV[1] the batch's sequence number (increasing per replica), ARGV[2] the marker's TTL ms: a batch at or
+    /// below the marker was applied already and is skipped (returns -1), so a batch sent again after a connection
+    /// failure is applied once. Per settlement i (0-based), KEYS from 5i+2: tokens TAT, daily counter, stream slot zset,
+    /// usage hash, client hash; ARGV from 9i+3: now ms, tokens/min
     /// (0: none), tokens to return (negative: to charge), daily quota (0: none), ms until the admission day ends,
     /// stream slot id ('' for none), input tokens and output tokens to add to usage (-1: do not record usage), usage
     /// idle TTL ms.
@@ -129,9 +132,12 @@ internal static class AdmissionRedisScripts
     /// for a client that still exists, so a request racing a delete leaves nothing behind. Returns the count settled.
     /// </summary>
     public const string Settle = """
-        local n = #KEYS / 5
+        local seq = tonumber(ARGV[1])
+        if tonumber(redis.call('GET', KEYS[1]) or '-1') >= seq then return -1 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        local n = (#KEYS - 1) / 5
         for i = 0, n - 1 do
-          local k, a = i * 5, i * 9
+          local k, a = 1 + i * 5, 2 + i * 9
           local now, tpm, delta = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
           if delta ~= 0 and tpm > 0 then
             local tat = tonumber(redis.call('GET', KEYS[k + 1]) or '0')

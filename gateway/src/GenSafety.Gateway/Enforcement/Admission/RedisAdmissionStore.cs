@@ -47,7 +47,7 @@ public sealed class RedisAdmissionStore : IAdmissionStore, IAsyncDisposable
         _enforcement = enforcement.Value;
         _slotTtlMs = (long)options.Value.StreamSlotTtl.TotalMilliseconds;
         _usageTtlMs = (long)stateOptions.Value.IdleClientTtl.TotalMilliseconds;
-        _settlements = new SettlementBatcher(connection);
+        _settlements = new SettlementBatcher(connection, _keys.SettlementMarker(Guid.NewGuid().ToString("N")), metrics);
         _metrics = metrics;
         _timeProvider = timeProvider;
     }
