@@ -12,6 +12,7 @@ namespace GenSafety.Traffic.Tests.Bench;
 /// </summary>
 public sealed class DetectionBenchFixture : IAsyncLifetime
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<DetectionScore>> _direct = new();
     private RedisServerProcess? _ownRedis;
     private BenchTarget? _target;
 
@@ -52,8 +53,14 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The same campaigns straight at the reference model (undefended, no admin API), scored.</summary>
-    public async Task<DetectionScore> RunDirectAsync(params string[] runArgs)
+    /// <summary>
+    /// The same campaigns straight at the reference model (undefended, no admin API), scored. Seeded, so one run per
+    /// set of arguments serves every test of the collection.
+    /// </summary>
+    public Task<DetectionScore> RunDirectAsync(params string[] runArgs)
+        => _direct.GetOrAdd(string.Join('\u001f', runArgs), _ => RunDirectOnceAsync(runArgs));
+
+    private async Task<DetectionScore> RunDirectOnceAsync(string[] runArgs)
     {
         var records = Path.Combine(Path.GetTempPath(), $"gensafety-bench-{Guid.NewGuid():N}.jsonl");
         try
