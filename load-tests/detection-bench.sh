@@ -8,6 +8,7 @@
 #   load-tests/detection-bench.sh                      the reduced matrix (~40 min on 2 cores)
 #   load-tests/detection-bench.sh --matrix ci          the CI tests' matrix, all rows (~14 min)
 #   load-tests/detection-bench.sh --matrix adaptive    the sybil splits in the adaptive variants (interleave, wording, both) at 25 %
+#   load-tests/detection-bench.sh --matrix mixes       the sybil splits inside heavy benign traffic (5 % and 10 % attack)
 #   load-tests/detection-bench.sh --matrix full        every family x 1/10/100 keys x 5/10/25/50 % x 4 variants (~a week)
 #   load-tests/detection-bench.sh --no-docs            leave docs/detection.md alone
 #   load-tests/detection-bench.sh -- --seed 11 ...     further options for every `bench` run (GenSafety.Traffic)
@@ -24,7 +25,7 @@ write_docs=1
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --matrix) matrix="${2:?--matrix needs ci, reduced, adaptive or full}"; shift 2 ;;
+    --matrix) matrix="${2:?--matrix needs ci, reduced, adaptive, mixes or full}"; shift 2 ;;
     --matrix=*) matrix="${1#*=}"; shift ;;
     --no-docs) write_docs=0; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -51,12 +52,17 @@ case "$matrix" in
     benign_args=(--scenario benign --queries 1000 --benign-clients 500)
     a4_args=(--scenario A4 --sybils "1" --mix 0.25 --attack-queries 300 --benign-load 5)
     ;;
+  mixes)
+    matrix_args=(--scenario all --sybils "10,100" --mix "0.05,0.1" --adaptive none --attack-queries 150 --benign-load 5)
+    benign_args=(--scenario benign --queries 1000 --benign-clients 500)
+    a4_args=(--scenario A4 --sybils "1" --mix 0.05 --attack-queries 300 --benign-load 5)
+    ;;
   full)
     matrix_args=(--scenario all --sybils "1,10,100" --mix "0.05,0.1,0.25,0.5" --adaptive "none,interleave,wording,both" --attack-queries 1120 --benign-load 20)
     benign_args=(--scenario benign --queries 20000 --benign-clients 1000)
     a4_args=(--scenario A4 --sybils "1" --mix 0.25 --attack-queries 1120 --benign-load 20)
     ;;
-  *) echo "detection-bench.sh: --matrix takes ci, reduced, adaptive or full, got '$matrix'" >&2; exit 2 ;;
+  *) echo "detection-bench.sh: --matrix takes ci, reduced, adaptive, mixes or full, got '$matrix'" >&2; exit 2 ;;
 esac
 
 gateway_dll="gateway/src/GenSafety.Gateway/bin/Release/net10.0/GenSafety.Gateway.dll"
