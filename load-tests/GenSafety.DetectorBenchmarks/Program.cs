@@ -10,6 +10,12 @@ using GenSafety.DetectorBenchmarks;
 // Besides wall-clock rates it reports process CPU time per call: on a shared machine (other processes competing for
 // the cores) CPU time stays close to the uncontended cost while wall-clock rates fall.
 var options = BenchmarkArguments.Parse(args);
+if (options.Pipeline)
+{
+    await GenSafety.DetectorBenchmarks.Pipeline.PipelineBenchmark.RunAsync(options);
+    return;
+}
+
 var rows = new List<(string Name, string Result)>();
 
 Console.WriteLine($"Detectors benchmarks: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {options.Seconds} s per row");

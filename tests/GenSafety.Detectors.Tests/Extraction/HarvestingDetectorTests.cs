@@ -49,6 +49,29 @@ public sealed class HarvestingDetectorTests(ITestOutputHelper output)
         Assert.True(summary.MedianMaxScore is > 0.2 and < 0.75, summary.ToString());
     }
 
+    [Theory]
+    [InlineData("alpaca")]
+    [InlineData("chat")]
+    public void Record_ThenEvaluate_SameStateAndSignalAsObservingEachRequest(string persona)
+    {
+        var requests = SyntheticTraffic.Persona(7, 300, Persona(persona));
+        var observed = Detector.CreateState();
+        var recorded = Detector.CreateState();
+        var signal = default(DetectorSignal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var features = Detector.ExtractFeatures(requests[i].Prompt, requests[i].MaxTokens, requests[i].Temperature);
+            signal = Detector.Observe(observed, features, requests[i].At);
+            Detector.Record(recorded, features, requests[i].At);
+            if (i % 17 == 16 || i == requests.Count - 1)
+            {
+                // A batch ends: its signal is read once.
+                Assert.Equal(signal, Detector.Evaluate(recorded));
+                Assert.Equal(Detector.Serialize(observed), Detector.Serialize(recorded));
+            }
+        }
+    }
+
     [Fact]
     public void Measure_AlpacaWindow_EveryFeatureAtItsExtreme()
     {

@@ -81,6 +81,50 @@ public sealed class VectorCodecTests
         }
     }
 
+    [Fact]
+    public void Encode_Memoised_EqualsTheUncachedEncodingForRepeatsCollisionsAndEvictions()
+    {
+        var codec = new VectorCodec(256);
+        var random = new DeterministicRandom(5);
+        // More distinct vectors than the memo has slots, each met several times in a shuffled order, and near-copies
+        // that differ in one value or in the sign of a zero: a hit must never return another vector's code.
+        var distinct = Enumerable.Range(0, 1500).Select(_ => Vectors.RandomUnit(random, 256)).ToList();
+        var nearCopy = (float[])distinct[0].Clone();
+        nearCopy[17] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(nearCopy[17]) + 1);
+        var zeroed = (float[])distinct[1].Clone();
+        zeroed[3] = 0f;
+        var negativeZero = (float[])zeroed.Clone();
+        negativeZero[3] = -0f;
+        distinct.AddRange([nearCopy, zeroed, negativeZero]);
+        var order = Enumerable.Range(0, 6000).Select(i => i < distinct.Count ? i : random.NextInt(distinct.Count)).ToList();
+        var memoised = new sbyte[codec.StoredDimensions];
+        var uncached = new sbyte[codec.StoredDimensions];
+
+        foreach (var i in order.Concat(order))
+        {
+            var hit = codec.Encode(distinct[i], memoised);
+            var expected = codec.EncodeUncached(distinct[i], uncached);
+
+            Assert.Equal(expected.Scale, hit.Scale);
+            Assert.Equal(expected.SquaredCodeNorm, hit.SquaredCodeNorm);
+            Assert.True(expected.Code.SequenceEqual(hit.Code), $"vector {i}");
+        }
+    }
+
+    [Fact]
+    public void Encode_Memoised_BadInputStillThrows()
+    {
+        var codec = new VectorCodec(256);
+        var good = Vectors.RandomUnit(new DeterministicRandom(6), 256);
+        var code = new sbyte[codec.StoredDimensions];
+        codec.Encode(good, code);
+        var bad = (float[])good.Clone();
+        bad[0] = float.NaN;
+
+        Assert.Throws<ArgumentException>(() => codec.Encode(bad, code));
+        Assert.Throws<ArgumentException>(() => codec.Encode(good.AsSpan(0, 255), code));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(31)]

@@ -88,6 +88,17 @@ public sealed class ShapiroWilkTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    [InlineData(400)]
+    [InlineData(5000)]
+    public void CachedWeights_EqualTheComputedOnes(int n)
+    {
+        Assert.Equal(ShapiroWilk.Weights(n), ShapiroWilk.CachedWeights(n));
+        Assert.Same(ShapiroWilk.CachedWeights(n), ShapiroWilk.CachedWeights(n));
+    }
+
     [Fact]
     public void Weights_N11_CloseToShapiroWilkExactTable()
     {

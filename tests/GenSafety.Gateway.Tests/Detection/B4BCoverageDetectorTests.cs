@@ -48,6 +48,24 @@ public sealed class B4BCoverageDetectorTests
     }
 
     [Fact]
+    public void Detect_OneVectorRepeated_SameBitsAsEachVectorOnce()
+    {
+        var detector = Detector();
+        var random = new Random(11);
+        var repeated = RandomUnit(random, 256);
+        var other = RandomUnit(random, 256);
+        // The pipeline embeds equal prompts of a batch once: the same array comes back for each of them.
+        float[]?[] many = [repeated, other, repeated, repeated, (float[])repeated.Clone(), other];
+        float[]?[] once = [repeated, other];
+
+        var fromMany = detector.Detect(new DetectorInput("t1", "c1", Start, [.. many.Select(_ => Chat("same"))], many, "hashing", ReadOnlyMemory<byte>.Empty));
+        var fromOnce = detector.Detect(new DetectorInput("t1", "c1", Start, [.. once.Select(_ => Chat("same"))], once, "hashing", ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(fromOnce.State, fromMany.State);
+        Assert.True(Count(fromMany.State.AsSpan(detector.RegionBytes)) > 0);
+    }
+
+    [Fact]
     public void Score_BroadReturnedEmbeddings_RaiseCoverageAndScore_AndReportCoverage()
     {
         var detector = Detector();

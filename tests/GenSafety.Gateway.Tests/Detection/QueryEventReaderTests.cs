@@ -111,6 +111,22 @@ public sealed class QueryEventReaderTests
         // SHA-256("hello") = 2cf24dba5fb0a30e…: the first 8 bytes, big-endian.
         => Assert.Equal(0x2cf24dba5fb0a30eUL, QueryEventReader.Hash("hello"));
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(400)]
+    [InlineData(20_000)]
+    public void Hash_AnyLengthAndRepeats_FirstEightBytesOfTheSha256(int repeats)
+    {
+        // Multi-byte UTF-8 (é, €, an emoji) past the stack buffer's size, asked in turn so each is hashed afresh and again.
+        var long1 = string.Concat(Enumerable.Repeat("é€😀a", repeats));
+        var long2 = long1 + "!";
+        foreach (var prompt in new[] { long1, long1, long2, long1, long2, long2 })
+        {
+            var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt));
+            Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest), QueryEventReader.Hash(prompt));
+        }
+    }
+
     [Fact]
     public void Read_NotJson_Throws()
         => Assert.ThrowsAny<System.Text.Json.JsonException>(() => Read(RouteKinds.ChatCompletions, "{nope"));

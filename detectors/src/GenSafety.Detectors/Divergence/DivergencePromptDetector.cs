@@ -22,10 +22,28 @@ public static partial class DivergencePromptDetector
     /// <summary>Most characters between a repeat verb and its unbounded count (quoted text excluded).</summary>
     public const int InstructionSpan = 60;
 
+    [ThreadStatic]
+    private static LastInspection? t_last;
+
     /// <summary>Inspects a prompt.</summary>
     public static DivergencePromptSignal Inspect(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+
+        // A client that repeats a prompt is inspected once per run of repeats (per thread); the result is a pure
+        // function of the text, so the remembered one is the same.
+        if (t_last is { } last && string.Equals(last.Prompt, prompt, StringComparison.Ordinal))
+        {
+            return last.Signal;
+        }
+
+        var signal = InspectCore(prompt);
+        t_last = new LastInspection(prompt, signal);
+        return signal;
+    }
+
+    private static DivergencePromptSignal InspectCore(string prompt)
+    {
         var text = prompt.Length > 1 << 16 ? prompt[..(1 << 16)] : prompt;
         var verbs = RepeatVerb().Matches(text);
         var verb = verbs.Count > 0;
@@ -109,22 +127,42 @@ public static partial class DivergencePromptDetector
         return true;
     }
 
-    private static (string? Word, int Run) LongestWordRun(string text)
+    /// <summary>The longest run of one word (compared lower-cased) and its length; the first of equal runs.</summary>
+    internal static (string? Word, int Run) LongestWordRun(string text)
     {
-        string? best = null, current = null;
-        int bestRun = 0, run = 0;
-        foreach (Match m in Word().Matches(text))
+        // Words are compared lower-cased in place, char by char, so that a prompt's words are not allocated one by
+        // one (only the winner at the end). The same as comparing ToLowerInvariant strings: \w never matches a
+        // surrogate, and invariant lower-casing maps every other char to one char.
+        int previousStart = 0, previousLength = -1, run = 0, bestRun = 0, bestStart = 0, bestLength = 0;
+        foreach (var m in Word().EnumerateMatches(text))
         {
-            var w = m.Value.ToLowerInvariant();
-            run = w == current ? run + 1 : 1;
-            current = w;
+            run = previousLength >= 0 && SameWord(text.AsSpan(m.Index, m.Length), text.AsSpan(previousStart, previousLength)) ? run + 1 : 1;
+            (previousStart, previousLength) = (m.Index, m.Length);
             if (run > bestRun)
             {
-                (best, bestRun) = (w, run);
+                (bestStart, bestLength, bestRun) = (m.Index, m.Length, run);
             }
         }
 
-        return (best, bestRun);
+        return (bestRun > 0 ? text.Substring(bestStart, bestLength).ToLowerInvariant() : null, bestRun);
+    }
+
+    private static bool SameWord(ReadOnlySpan<char> word, ReadOnlySpan<char> previous)
+    {
+        if (word.Length != previous.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (word[i] != previous[i] && char.ToLowerInvariant(word[i]) != char.ToLowerInvariant(previous[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [GeneratedRegex(@"\b(repeat|say|write|print|output|type|echo|spell|chant|(keep|go\s+on)\s+(saying|writing|repeating|printing|typing|outputting|producing|generating))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -142,4 +180,6 @@ public static partial class DivergencePromptDetector
 
     [GeneratedRegex(@"\w+", RegexOptions.CultureInvariant)]
     private static partial Regex Word();
+
+    private sealed record LastInspection(string Prompt, DivergencePromptSignal Signal);
 }

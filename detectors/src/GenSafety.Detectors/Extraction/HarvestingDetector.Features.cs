@@ -28,7 +28,8 @@ public sealed partial class HarvestingDetector
 
         var text = prompt[..Math.Min(prompt.Length, _options.MaxCharacters)];
         char[]? rented = null;
-        var buffer = text.Length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        // Sized to the prompt: a stack buffer is zeroed, and most prompts are far shorter than the limit.
+        var buffer = text.Length <= StackChars ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
         try
         {
             var normalized = buffer[..Normalize(text, buffer)];

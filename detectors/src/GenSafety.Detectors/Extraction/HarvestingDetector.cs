@@ -94,6 +94,16 @@ public sealed partial class HarvestingDetector : StreamDetector<HarvestingState>
     /// </summary>
     public DetectorSignal Observe(HarvestingState state, in QueryFeatures features, DateTimeOffset at)
     {
+        Record(state, features, at);
+        return Evaluate(state);
+    }
+
+    /// <summary>
+    /// <see cref="Observe"/> without the signal: for a batch of requests whose signal is read once at the end
+    /// (<see cref="Evaluate"/>), since evaluating measures the whole window.
+    /// </summary>
+    public void Record(HarvestingState state, in QueryFeatures features, DateTimeOffset at)
+    {
         if (features.OptionsFingerprint != _featuresFingerprint)
         {
             throw new ArgumentException("The features were extracted under other options.", nameof(features));
@@ -128,7 +138,6 @@ public sealed partial class HarvestingDetector : StreamDetector<HarvestingState>
 
         window[newest].Matches = (byte)Math.Min(matches, byte.MaxValue);
         state.CountMinute(Math.DivRem(at.ToUnixTimeSeconds(), 60, out var remainder) - (remainder < 0 ? 1 : 0));
-        return Evaluate(state);
     }
 
     /// <inheritdoc />

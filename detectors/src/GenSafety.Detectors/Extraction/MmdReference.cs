@@ -82,7 +82,7 @@ public sealed class MmdReference
         Span<sbyte> code = stackalloc sbyte[codec.StoredDimensions];
         foreach (var vector in benignVectors)
         {
-            vectors.Add(codec.Encode(vector, code));
+            vectors.Add(codec.EncodeUncached(vector, code));
         }
 
         var sigma = bandwidth > 0 ? bandwidth : MedianDistance(vectors);

@@ -189,7 +189,8 @@ public sealed class PradaDetector : StreamDetector<PradaState>, IVectorStreamDet
         var mean = sum / n;
         var limit = _outlierSigmas * Math.Sqrt(Math.Max(0.0, (sumSquares / n) - (mean * mean)));
         double[]? rented = null;
-        var kept = n <= StackDistances ? stackalloc double[StackDistances] : (rented = ArrayPool<double>.Shared.Rent(n));
+        // Sized to D: a stack buffer is zeroed.
+        var kept = n <= StackDistances ? stackalloc double[n] : (rented = ArrayPool<double>.Shared.Rent(n));
         try
         {
             var count = 0;

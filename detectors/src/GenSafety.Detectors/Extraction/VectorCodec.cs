@@ -25,6 +25,7 @@ public sealed class VectorCodec
 
     // Row r of the projection is _projection[r·InputDimensions …); null when the codec does not project.
     private readonly float[]? _projection;
+    private readonly EncodingMemo _memo;
 
     /// <summary>A codec for vectors of <paramref name="inputDimensions"/> values.</summary>
     /// <param name="inputDimensions">Length of the vectors observed (the embedder's dimensions), 8 to 4096.</param>
@@ -40,6 +41,7 @@ public sealed class VectorCodec
         StoredDimensions = storedDimensions;
         Seed = seed;
         Fingerprint = StateHeader.Fingerprint(inputDimensions, storedDimensions, seed);
+        _memo = new EncodingMemo(inputDimensions, storedDimensions);
         if (storedDimensions != inputDimensions)
         {
             _projection = new float[storedDimensions * inputDimensions];
@@ -107,8 +109,30 @@ public sealed class VectorCodec
         }
     }
 
-    /// <summary>Reduces and quantises <paramref name="vector"/>; the codes go to <paramref name="code"/> (<see cref="StoredDimensions"/> long).</summary>
+    /// <summary>
+    /// Reduces and quantises <paramref name="vector"/>; the codes go to <paramref name="code"/> (<see cref="StoredDimensions"/>
+    /// long). A vector encoded a moment ago (the same query seen by another detector, or a repeated prompt) is taken
+    /// from the <see cref="EncodingMemo"/>, exactly as it was encoded.
+    /// </summary>
     internal QuantizedVector Encode(ReadOnlySpan<float> vector, Span<sbyte> code)
+    {
+        // Inputs of another length are refused by EncodeUncached (and never remembered).
+        var key = EncodingMemo.Key(vector);
+        if (_memo.TryGet(vector, code, key, out var remembered, out var squaredNorm))
+        {
+            return new QuantizedVector(code, remembered, squaredNorm);
+        }
+
+        var encoded = EncodeUncached(vector, code);
+        _memo.Add(vector, encoded.Code, key, encoded.Scale, encoded.SquaredCodeNorm);
+        return encoded;
+    }
+
+    /// <summary>
+    /// <see cref="Encode"/> without the memo: for bulk encodings of vectors met once (references, calibration
+    /// streams), which would only push the live queries' encodings out.
+    /// </summary>
+    internal QuantizedVector EncodeUncached(ReadOnlySpan<float> vector, Span<sbyte> code)
     {
         Span<float> reduced = stackalloc float[StoredDimensions];
         Reduce(vector, reduced);

@@ -171,7 +171,7 @@ public sealed class WindowMmdDetector : StreamDetector<WindowMmdState>, IVectorS
         Span<sbyte> code = stackalloc sbyte[Codec.StoredDimensions];
         for (var i = 0; i < stream.Count; i++)
         {
-            var encoded = Codec.Encode(stream[i], code);
+            var encoded = Codec.EncodeUncached(stream[i], code);
             cross[vectors.Add(encoded)] = Reference.CrossSum(encoded);
         }
 

@@ -17,6 +17,9 @@ public static class ShapiroWilk
     /// <summary>Largest sample for which Royston's approximation is valid.</summary>
     public const int MaxSampleSize = 5000;
 
+    // The weights depend on n alone and cost n/2 normal quantiles; a detector retests samples of the same few sizes.
+    private static readonly double[]?[] WeightCache = new double[]?[MaxSampleSize + 1];
+
     // AS R94 polynomial coefficients, constant term first.
     // a-weight corrections for the two extreme order statistics, in u = 1/√n.
     private static ReadOnlySpan<double> C1 => [0.0, 0.221157, -0.147981, -2.07119, 4.434685, -2.706056];
@@ -51,6 +54,20 @@ public static class ShapiroWilk
     /// throw, e.g. when all values are equal.
     /// </summary>
     public static bool TryTest(ReadOnlySpan<double> sample, out ShapiroWilkResult result) => TryTestCore(sample, out result) is null;
+
+    /// <summary><see cref="Weights"/> of <paramref name="n"/>, computed once per n (the arrays are never written after).</summary>
+    internal static double[] CachedWeights(int n)
+    {
+        if (Volatile.Read(ref WeightCache[n]) is { } cached)
+        {
+            return cached;
+        }
+
+        // Two threads may both compute it; either result is the same.
+        var weights = Weights(n);
+        Volatile.Write(ref WeightCache[n], weights);
+        return weights;
+    }
 
     /// <summary>
     /// The magnitudes a₁ … a_{n/2} of the weights of an ordered sample of size <paramref name="n"/>, from the extremes
@@ -136,7 +153,7 @@ public static class ShapiroWilk
                 return "All values of the sample are equal.";
             }
 
-            var w = Statistic(x, range, Weights(n));
+            var w = Statistic(x, range, CachedWeights(n));
             result = new ShapiroWilkResult(w, PValue(w, n), n);
             return null;
         }

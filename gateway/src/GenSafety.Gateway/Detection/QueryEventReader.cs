@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,6 +20,9 @@ internal static class QueryEventReader
     public const int MaxPromptCharacters = 32 * 1024;
 
     private const int MaxLogitBiasEntries = 4096;
+
+    [ThreadStatic]
+    private static PromptHash? t_lastHash;
 
     /// <summary>Reads the observation. Throws <see cref="JsonException"/> on a body that is not JSON.</summary>
     public static QueryEvent Read(QueryObservation observation)
@@ -42,8 +46,35 @@ internal static class QueryEventReader
     /// <summary>The stable 64-bit hash of a prompt: the first 8 bytes (big-endian) of the SHA-256 of its UTF-8.</summary>
     public static ulong Hash(string prompt)
     {
+        // A client repeating its prompt is hashed once per run of repeats (per thread).
+        if (t_lastHash is { } last && string.Equals(last.Prompt, prompt, StringComparison.Ordinal))
+        {
+            return last.Hash;
+        }
+
+        var hash = HashCore(prompt);
+        t_lastHash = new PromptHash(prompt, hash);
+        return hash;
+    }
+
+    private static ulong HashCore(string prompt)
+    {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(prompt), digest);
+        var size = Encoding.UTF8.GetMaxByteCount(prompt.Length);
+        byte[]? rented = null;
+        var utf8 = size <= 1024 ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        try
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(prompt, utf8)], digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
         return BinaryPrimitives.ReadUInt64BigEndian(digest);
     }
 
@@ -263,4 +294,6 @@ internal static class QueryEventReader
 
         return null;
     }
+
+    private sealed record PromptHash(string Prompt, ulong Hash);
 }

@@ -89,7 +89,7 @@ public sealed class B4BCoverageDetector : IBitmapQueryDetector
     private static (List<float[]> Returned, List<float[]> Prompts) Vectors(DetectorInput input)
     {
         var returned = new List<float[]>();
-        var prompts = new List<float[]>();
+        var prompts = new List<float[]>(input.Events.Count);
         for (var i = 0; i < input.Events.Count; i++)
         {
             if (input.Events[i].RouteKind == RouteKinds.Embeddings)
@@ -108,15 +108,21 @@ public sealed class B4BCoverageDetector : IBitmapQueryDetector
     // An all-zero vector (an empty text) has no direction: every projection would put it in bucket 0.
     private static bool Usable(float[] vector) => vector.AsSpan().ContainsAnyExcept(0f);
 
-    // Records the vectors' buckets (one B4BCoverage per vector length met) into region.
+    // Records the vectors' buckets (one B4BCoverage per vector length met) into region. A vector met twice sets the
+    // same bits twice: the pipeline embeds equal texts of a batch once, so a repeated prompt is the same array and is
+    // projected once.
     private void Observe(Span<byte> region, List<float[]> vectors)
     {
+        var seen = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
         foreach (var group in vectors.GroupBy(v => v.Length))
         {
             var coverage = new B4BCoverage(_projections.GetOrAdd(group.Key, static (d, seed) => new B4BProjection(d, seed), _options.Seed), region);
             foreach (var vector in group)
             {
-                coverage.Observe(vector);
+                if (seen.Add(vector))
+                {
+                    coverage.Observe(vector);
+                }
             }
 
             coverage.State.CopyTo(region);

@@ -53,15 +53,25 @@ public sealed class HarvestingQueryDetector : IQueryDetector
         }
 
         var state = !input.State.IsEmpty && Library.TryDeserialize(input.State.Span, out var restored) ? restored : Library.CreateState();
-        var signal = default(DetectorSignal);
+        // Features are a function of (text, max_tokens, temperature): a client repeating its request is extracted once.
+        (string Text, int? MaxTokens, double? Temperature)? previous = null;
+        var features = default(QueryFeatures);
         foreach (var queryEvent in observed)
         {
             var parameters = queryEvent.Parameters;
             var maxTokens = parameters.MaxTokens is >= 0 ? parameters.MaxTokens : null;
             var temperature = parameters.Temperature is { } t && t >= 0 && double.IsFinite(t) ? t : (double?)null;
-            signal = Library.Observe(state, Library.ExtractFeatures(queryEvent.QueryText, maxTokens, temperature), queryEvent.At);
+            if (previous != (queryEvent.QueryText, maxTokens, temperature))
+            {
+                features = Library.ExtractFeatures(queryEvent.QueryText, maxTokens, temperature);
+                previous = (queryEvent.QueryText, maxTokens, temperature);
+            }
+
+            Library.Record(state, features, queryEvent.At);
         }
 
+        // The signal after the batch's last request, as Observe would have returned it.
+        var signal = Library.Evaluate(state);
         return new DetectorResult(signal.Score, Describe(Library.Measure(state), signal), Library.Serialize(state));
     }
 

@@ -42,7 +42,7 @@ public abstract class VectorQueryDetector<TDetector, TState> : IQueryDetector
     public DetectorResult Detect(DetectorInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var vectors = new List<(float[] Vector, DateTimeOffset At)>();
+        var vectors = new List<(float[] Vector, DateTimeOffset At)>(input.Events.Count);
         for (var i = 0; i < input.Events.Count && i < input.QueryVectors.Count; i++)
         {
             if (input.QueryVectors[i] is { } vector && Usable(vector) && Observes(input.Events[i]))
