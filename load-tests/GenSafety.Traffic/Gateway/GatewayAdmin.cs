@@ -42,14 +42,20 @@ public sealed class GatewayAdmin(HttpClient http, Uri adminUrl, string adminToke
         }
 
         var reasons = enforcement.TryGetProperty("reasons", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(r => r.TryGetProperty("source", out var s) ? s.GetString() ?? "?" : "?").ToList()
+            ? list.EnumerateArray().ToList()
             : [];
         return new ClientEnforcement(
             enforcement.GetProperty("risk").GetDouble(),
             enforcement.GetProperty("level").GetString() ?? "?",
             enforcement.TryGetProperty("coverage", out var coverage) && coverage.ValueKind == JsonValueKind.Number ? coverage.GetDouble() : null,
-            reasons);
+            [.. reasons.Select(r => Text(r, "source"))],
+            [.. reasons.Select(r => $"{Text(r, "source")}: {Text(r, "reason")}")]);
     }
+
+    private static string Text(JsonElement reason, string property)
+        => reason.ValueKind == JsonValueKind.Object && reason.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : "?";
 
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
@@ -71,7 +77,8 @@ public sealed class GatewayAdmin(HttpClient http, Uri adminUrl, string adminToke
 /// <param name="Level">Level now (<c>L0</c> … <c>L4</c>).</param>
 /// <param name="Coverage">B4B coverage, when known.</param>
 /// <param name="Reasons">Sources of the top reasons (detectors, <c>admin</c>).</param>
-public sealed record ClientEnforcement(double Risk, string Level, double? Coverage, IReadOnlyList<string> Reasons);
+/// <param name="ReasonDetails">The same reasons as "source: why", for reading a run's records.</param>
+public sealed record ClientEnforcement(double Risk, string Level, double? Coverage, IReadOnlyList<string> Reasons, IReadOnlyList<string> ReasonDetails);
 
 /// <summary>An admin call failed.</summary>
 public sealed class GatewayAdminException(string message) : Exception(message);

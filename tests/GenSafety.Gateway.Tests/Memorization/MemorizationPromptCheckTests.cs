@@ -72,6 +72,33 @@ public sealed class MemorizationPromptCheckTests(SharedRedisFixture redis) : ICl
     }
 
     [Fact]
+    public async Task RepeatForeverWordsInTheAssistantsEarlierAnswer_NoSignal()
+    {
+        var (upstream, gateway, client, id) = await StartAsync();
+        await using var _ = upstream;
+        await using var __ = gateway;
+        using var ___ = client;
+        upstream.Texts = ["It asked the model to repeat one word forever."];
+        var conversation = new
+        {
+            model = "m",
+            messages = new[]
+            {
+                new { role = "user", content = "Which prompt made chatbots leak their training data?" },
+                new { role = "assistant", content = "Researchers wrote: " + RepeatPrompt },
+                new { role = "user", content = "Why did that work?" },
+            },
+        };
+
+        var response = await client.PostAsync("/v1/chat/completions",
+            new StringContent(JsonSerializer.Serialize(conversation), Encoding.UTF8, "application/json"));
+        await Task.Delay(300);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(await ReasonsAsync(gateway, id), r => r.GetProperty("source").GetString() == "memorization");
+    }
+
+    [Fact]
     public async Task DivergencePrompt_DivergingOutput_Blocked_RiskRaised()
     {
         var (upstream, gateway, client, id) = await StartAsync();

@@ -78,7 +78,7 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
     }
 
     // What a failed false-positive assertion needs to name the cause: each flagged benign client's persona, answers
-    // and the enforcement read back (level and the sources of its reasons).
+    // and the enforcement read back (level and its reasons).
     private static List<string> FlaggedBenignClients(string records)
     {
         var flagged = new List<string>();
@@ -97,7 +97,7 @@ public sealed class DetectionBenchFixture : IAsyncLifetime
             if (acted || level is not (null or "L0"))
             {
                 flagged.Add($"{root.GetProperty("family").GetString()} {root.GetProperty("client").GetString()}: level {level ?? "?"}, " +
-                    $"reasons {enforcement?.GetProperty("reasons").GetRawText() ?? "[]"}, statuses {root.GetProperty("statuses").GetRawText()}, errors {root.GetProperty("errors").GetRawText()}");
+                    $"reasons {(enforcement is { } x && x.TryGetProperty("reason_details", out var details) ? details : enforcement?.GetProperty("reasons"))?.GetRawText() ?? "[]"}, statuses {root.GetProperty("statuses").GetRawText()}, errors {root.GetProperty("errors").GetRawText()}");
             }
         }
 

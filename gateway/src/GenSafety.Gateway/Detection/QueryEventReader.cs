@@ -78,7 +78,15 @@ internal static class QueryEventReader
         return BinaryPrimitives.ReadUInt64BigEndian(digest);
     }
 
-    internal static string Prompt(string routeKind, JsonElement root)
+    internal static string Prompt(string routeKind, JsonElement root) => Prompt(routeKind, root, instructionsOnly: false);
+
+    /// <summary>
+    /// What the client instructs the model with: on chat routes the system, developer and user messages (not the
+    /// assistant's earlier answers or tool results, which are model or tool output); elsewhere the whole prompt.
+    /// </summary>
+    internal static string Instructions(string routeKind, JsonElement root) => Prompt(routeKind, root, instructionsOnly: true);
+
+    private static string Prompt(string routeKind, JsonElement root, bool instructionsOnly)
     {
         var text = new StringBuilder();
         switch (routeKind)
@@ -86,7 +94,8 @@ internal static class QueryEventReader
             case RouteKinds.ChatCompletions when root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array:
                 foreach (var message in messages.EnumerateArray())
                 {
-                    if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content))
+                    if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content)
+                        && !(instructionsOnly && IsOutput(message)))
                     {
                         AppendContent(text, content);
                     }
@@ -103,6 +112,10 @@ internal static class QueryEventReader
 
         return text.Length > MaxPromptCharacters ? text.ToString(0, MaxPromptCharacters) : text.ToString();
     }
+
+    private static bool IsOutput(JsonElement message)
+        => message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String
+            && (role.ValueEquals("assistant"u8) || role.ValueEquals("tool"u8) || role.ValueEquals("function"u8));
 
     // The last user message's text (cut like the prompt; null when there is none), and whether an assistant
     // message comes before it (a follow-up in a conversation).

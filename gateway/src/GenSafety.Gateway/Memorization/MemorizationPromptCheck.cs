@@ -5,6 +5,7 @@ using GenSafety.Detectors.Memorization;
 using GenSafety.Gateway.Detection;
 using GenSafety.Gateway.Enforcement.Levels;
 using GenSafety.Gateway.Identity;
+using GenSafety.Gateway.Proxy;
 using GenSafety.Gateway.Requests;
 using GenSafety.Gateway.State;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,9 @@ public sealed class MemorizationPromptCheck
 
         _metrics.Checked("prompt");
         var prefix = _corpus.Text.DocumentCount > 0 ? _corpus.Prefix.Inspect(prompt) : default;
-        var divergence = DivergencePromptDetector.Inspect(prompt);
+        // A repeat-forever instruction comes from the client, not from the model's earlier answers in the history.
+        var instructions = request.RouteKind == RouteKinds.ChatCompletions ? QueryEventReader.Instructions(request.RouteKind, root) : prompt;
+        var divergence = DivergencePromptDetector.Inspect(instructions);
         var result = new MemorizationPromptResult(prefix, divergence);
         context.Features.Set(result);
         var identity = context.Features.Get<ClientIdentity>();
