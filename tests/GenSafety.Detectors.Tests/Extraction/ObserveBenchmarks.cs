@@ -35,9 +35,9 @@ public sealed class ObserveBenchmarks(ITestOutputHelper output)
         output.WriteLine($"SEAT Observe (history 64, k 5): {nearResult.Observe.Micros:F2} µs, {nearResult.Observe.Bytes:F1} B/op; serialize {nearResult.Serialize.Micros:F2} µs, deserialize {nearResult.Deserialize.Micros:F2} µs");
         output.WriteLine($"Window MMD Observe (m 64, n 256): {mmdResult.Observe.Micros:F2} µs, {mmdResult.Observe.Bytes:F1} B/op; serialize {mmdResult.Serialize.Micros:F2} µs, deserialize {mmdResult.Deserialize.Micros:F2} µs");
 
-        Assert.Equal(0, nearResult.Observe.Bytes);
-        Assert.Equal(0, mmdResult.Observe.Bytes);
-        Assert.Equal(0, encode.Bytes);
+        AssertNoAllocationPerOperation(nearResult.Observe);
+        AssertNoAllocationPerOperation(mmdResult.Observe);
+        AssertNoAllocationPerOperation(encode);
 
         // PRADA allocates only inside the Shapiro–Wilk test (its weights, every tenth query).
         Assert.True(pradaResult.Observe.Bytes < 512, $"{pradaResult.Observe.Bytes} B/op");
@@ -65,9 +65,9 @@ public sealed class ObserveBenchmarks(ITestOutputHelper output)
         output.WriteLine($"Harvesting ExtractFeatures, Alpaca prompt ({alpaca.Average(r => r.Prompt.Length):F0} chars): {extractAlpaca.Micros:F2} µs, {extractAlpaca.Bytes:F1} B/op");
         output.WriteLine($"Harvesting Observe (window 64): {observe.Micros:F2} µs, {observe.Bytes:F1} B/op; serialize {serialize.Micros:F2} µs, deserialize {deserialize.Micros:F2} µs");
 
-        Assert.Equal(0, extractChat.Bytes);
-        Assert.Equal(0, extractAlpaca.Bytes);
-        Assert.Equal(0, observe.Bytes);
+        AssertNoAllocationPerOperation(extractChat);
+        AssertNoAllocationPerOperation(extractAlpaca);
+        AssertNoAllocationPerOperation(observe);
         Assert.All([extractChat, extractAlpaca, observe], r => Assert.True(r.Micros < 1000, $"{r.Micros} µs"));
     }
 
@@ -82,6 +82,12 @@ public sealed class ObserveBenchmarks(ITestOutputHelper output)
         var deserialize = Time(_ => detector.Deserialize(stored));
         return (observe, serialize, deserialize);
     }
+
+    // Nothing allocated per operation: a one-off allocation during the timed loop (the runtime promoting a method to
+    // its next JIT tier, seen as 40 bytes once) is far below one byte per operation; one allocation per operation
+    // is at least 24 bytes.
+    private static void AssertNoAllocationPerOperation(Result result)
+        => Assert.True(result.Bytes < 1, $"{result.Bytes:F3} B/op");
 
     /// <summary>Runs <paramref name="operation"/> a quarter of the count to warm up, then times it.</summary>
     private static Result Time(Action<int> operation)
