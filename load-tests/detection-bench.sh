@@ -5,7 +5,7 @@
 # everything: a CSV per campaign and per benign persona in load-tests/results/, and the markdown tables written
 # into docs/detection.md between the detection-benchmark:results markers.
 #
-#   load-tests/detection-bench.sh                      the reduced matrix (~40 min on 2 cores)
+#   load-tests/detection-bench.sh                      the reduced matrix (6–14 min on 2 cores)
 #   load-tests/detection-bench.sh --matrix ci          the CI tests' matrix, all rows (~14 min)
 #   load-tests/detection-bench.sh --matrix adaptive    the sybil splits in the adaptive variants (interleave, wording, both) at 25 %
 #   load-tests/detection-bench.sh --matrix mixes       the sybil splits inside heavy benign traffic (5 % and 10 % attack)
