@@ -46,9 +46,10 @@ public static partial class DivergencePromptDetector
     {
         var text = prompt.Length > 1 << 16 ? prompt[..(1 << 16)] : prompt;
         var verbs = RepeatVerb().Matches(text);
+        var counts = Unbounded().Matches(text);
         var verb = verbs.Count > 0;
-        var unbounded = Unbounded().IsMatch(text);
-        var instruction = verb && unbounded && OneInstruction(text, verbs, Unbounded().Matches(text));
+        var unbounded = counts.Count > 0;
+        var instruction = verb && unbounded && OneInstruction(text, verbs, counts);
         var (runWord, run) = LongestWordRun(text);
         var quoted = DoubleQuoted().Match(text);
         if (!quoted.Success)
